@@ -1,0 +1,26 @@
+"""Load the shipped content from fixtures/: layers, services, matrix, controls.
+
+Safe to run any number of times: rows are matched by slug and updated in place.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from lessons.models import Control, Layer, Responsibility, Service
+from lessons.services import content_load
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the shipped SRM Academy content (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        content_load(verbosity=max(options["verbosity"] - 1, 0))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Content loaded: {Layer.objects.count()} layers, "
+                f"{Service.objects.count()} services, "
+                f"{Responsibility.objects.count()} matrix cells, "
+                f"{Control.objects.count()} controls."
+            )
+        )

@@ -1,0 +1,168 @@
+"""The subject: the layers of the stack, AWS services, and who owns each cell."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class SlugQuerySet(models.QuerySet):
+    """Lets fixtures refer to rows by slug, so `loaddata` updates in place."""
+
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class Layer(models.Model):
+    """One level of the stack, numbered from the data centre (1) upwards."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(
+        unique=True, help_text="1 is the bottom of the stack (physical facilities)."
+    )
+    description = models.TextField(help_text="What this layer includes.")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Service(models.Model):
+    """An AWS service whose responsibilities the matrix describes."""
+
+    class Category(models.TextChoices):
+        COMPUTE = "compute", "Compute"
+        CONTAINERS = "containers", "Containers"
+        DATABASE = "database", "Database"
+        STORAGE = "storage", "Storage"
+        NETWORKING = "networking", "Networking"
+        SECURITY = "security", "Security, identity and compliance"
+        END_USER = "end-user", "End-user computing"
+
+    class Abstraction(models.TextChoices):
+        IAAS = "iaas", "Infrastructure (IaaS)"
+        PAAS = "paas", "Managed platform (PaaS)"
+        SERVERLESS = "serverless", "Serverless"
+        SAAS = "saas", "Software as a service (SaaS)"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    short_name = models.CharField(
+        max_length=24, help_text="Column heading in the matrix, e.g. “EC2”."
+    )
+    category = models.CharField(max_length=20, choices=Category.choices)
+    abstraction = models.CharField(max_length=20, choices=Abstraction.choices)
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Column order: lowest is the most customer-managed service.",
+    )
+    summary = models.TextField()
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:matrix_service", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Owner(models.TextChoices):
+    AWS = "aws", "AWS"
+    CUSTOMER = "customer", "Customer"
+    SHARED = "shared", "Shared"
+    NOT_APPLICABLE = "n/a", "Not applicable"
+
+
+class ResponsibilityQuerySet(models.QuerySet):
+    def get_by_natural_key(self, service_slug: str, layer_slug: str):
+        return self.get(service__slug=service_slug, layer__slug=layer_slug)
+
+
+class Responsibility(models.Model):
+    """Who secures one layer of one service, and what each side does there."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="responsibilities")
+    # A layer with matrix cells can't be deleted by accident: the grid would gap.
+    layer = models.ForeignKey(Layer, on_delete=models.PROTECT, related_name="responsibilities")
+    owner = models.CharField(max_length=10, choices=Owner.choices)
+    aws_part = models.TextField("what AWS does")
+    customer_part = models.TextField("what the customer does")
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service__position", "layer__position"]
+        verbose_name_plural = "responsibilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "layer"], name="one_responsibility_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(owner__in=Owner.values), name="owner_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.layer}: {self.get_owner_display()}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return self.service.natural_key() + self.layer.natural_key()
+
+    natural_key.dependencies = ["lessons.service", "lessons.layer"]
+
+    @property
+    def owner_css(self) -> str:
+        """A class-name-safe form of the owner (`n/a` becomes `na`)."""
+        return self.owner.replace("/", "")
+
+    @property
+    def owner_short(self) -> str:
+        return "N/A" if self.owner == Owner.NOT_APPLICABLE else self.get_owner_display()
+
+
+class Control(models.Model):
+    """A security control and how AWS and the customer divide it."""
+
+    class Kind(models.TextChoices):
+        INHERITED = "inherited", "Inherited"
+        SHARED = "shared", "Shared"
+        CUSTOMER_SPECIFIC = "customer-specific", "Customer-specific"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    aws_part = models.TextField("what AWS does")
+    customer_part = models.TextField("what the customer does")
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["inherited", "shared", "customer-specific"]),
+                name="control_kind_is_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)

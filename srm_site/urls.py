@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from srm_site.views import healthz
+
+admin.site.site_header = "SRM Academy authoring"
+admin.site.site_title = "SRM Academy admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("lessons.urls")),
+]

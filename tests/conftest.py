@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests don't run collectstatic, so the hashed-manifest storage has no manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def shipped_content(db):
+    """The content `make run` ships: 13 layers, the services, the matrix, controls."""
+    from lessons.services import content_load
+
+    content_load()

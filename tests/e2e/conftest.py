@@ -1,0 +1,98 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server.
+
+Never downloads a browser. Without Chromium the tests skip, except under CI=true,
+where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by
+# fixtures here are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _chromium_path() -> str | None:
+    candidates = [os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + "; browser tests must run under CI")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    """A fresh page that fails the test on any console error (CSP breaches included)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(msg) -> None:
+        # A 404 page is logged as a failed load; sub-resources are checked below.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response) -> None:
+        if response.request.resource_type != "document" and response.status >= 400:
+            errors.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", on_response)
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def site(live_server, transactional_db) -> str:
+    """The live server's address, with the shipped content loaded."""
+    from lessons.services import content_load
+
+    content_load()
+    return live_server.url
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical violation on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], "\n".join(bad)

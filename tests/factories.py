@@ -1,0 +1,72 @@
+"""factory-boy factories for every model the tests build."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from lessons.models import Control, Layer, Owner, Responsibility, Service
+
+
+class LayerFactory(DjangoModelFactory):
+    class Meta:
+        model = Layer
+
+    slug = factory.Sequence(lambda n: f"layer-{n}")
+    name = factory.Sequence(lambda n: f"Layer {n}")
+    position = factory.Sequence(lambda n: n + 1)
+    description = factory.Faker("sentence")
+
+
+class ServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Service {n}")
+    short_name = factory.Sequence(lambda n: f"S{n}")
+    category = Service.Category.COMPUTE
+    abstraction = Service.Abstraction.IAAS
+    position = factory.Sequence(lambda n: n)
+    summary = factory.Faker("sentence")
+
+
+class ResponsibilityFactory(DjangoModelFactory):
+    class Meta:
+        model = Responsibility
+
+    service = factory.SubFactory(ServiceFactory)
+    layer = factory.SubFactory(LayerFactory)
+    owner = Owner.AWS
+    aws_part = factory.Faker("sentence")
+    customer_part = factory.Faker("sentence")
+
+
+class ControlFactory(DjangoModelFactory):
+    class Meta:
+        model = Control
+
+    slug = factory.Sequence(lambda n: f"control-{n}")
+    name = factory.Sequence(lambda n: f"Control {n}")
+    kind = Control.Kind.SHARED
+    aws_part = factory.Faker("sentence")
+    customer_part = factory.Faker("sentence")
+
+
+def build_matrix(*, services: int, layers: int) -> tuple[list[Service], list[Layer]]:
+    """A complete grid: every service has one row per layer, owners rotating."""
+    layer_rows = LayerFactory.create_batch(layers)
+    service_rows = ServiceFactory.create_batch(services)
+    owners = Owner.values
+    Responsibility.objects.bulk_create(
+        Responsibility(
+            service=service,
+            layer=layer,
+            owner=owners[(i + j) % len(owners)],
+            aws_part=f"AWS part {i}-{j}",
+            customer_part=f"Customer part {i}-{j}",
+        )
+        for i, service in enumerate(service_rows)
+        for j, layer in enumerate(layer_rows)
+    )
+    return service_rows, layer_rows

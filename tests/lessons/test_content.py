@@ -1,0 +1,102 @@
+"""The shipped content: complete, idempotent to load, and in our own words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.conf import settings
+from django.db.models import Count
+
+from lessons.models import Control, Layer, Owner, Responsibility, Service
+from lessons.services import content_load
+from tests.seeds import SEEDS_DIR, seed_runs, shared_runs
+
+pytestmark = pytest.mark.django_db
+
+CANONICAL_LAYERS = [
+    "physical-facilities", "hardware", "network-infrastructure", "virtualization", "guest-os",
+    "platform-runtime", "application", "network-config", "identity-access", "encryption",
+    "customer-data", "backup-recovery", "logging-monitoring",
+]  # fmt: skip
+CANONICAL_SERVICES = {
+    "ec2",
+    "rds",
+    "lambda",
+    "s3",
+    "dynamodb",
+    "ecs-ec2",
+    "fargate",
+    "vpc",
+    "iam",
+    "workspaces",
+}
+
+
+def test_layers_are_the_canonical_thirteen_bottom_to_top(shipped_content):
+    assert list(Layer.objects.values_list("slug", flat=True)) == CANONICAL_LAYERS
+
+
+def test_every_canonical_service_is_shipped_and_ec2_comes_first(shipped_content):
+    slugs = list(Service.objects.values_list("slug", flat=True))
+    assert set(slugs) >= CANONICAL_SERVICES
+    assert slugs[0] == "ec2"
+
+
+def test_every_service_has_every_layer_with_both_sides_written(shipped_content):
+    per_service = Service.objects.annotate(cells=Count("responsibilities"))
+    assert {s.slug: s.cells for s in per_service} == {s.slug: 13 for s in per_service}
+    for cell in Responsibility.objects.select_related("service", "layer"):
+        assert cell.aws_part.strip(), f"{cell} has no AWS part"
+        assert cell.customer_part.strip(), f"{cell} has no customer part"
+
+
+def test_owners_match_the_exam_facts(shipped_content):
+    def owner(service, layer):
+        return Responsibility.objects.get_by_natural_key(service, layer).owner
+
+    # Security of the cloud is always AWS's.
+    for service in CANONICAL_SERVICES:
+        assert owner(service, "physical-facilities") == Owner.AWS
+        assert owner(service, "hardware") == Owner.AWS
+    assert owner("ec2", "guest-os") == Owner.CUSTOMER
+    assert owner("rds", "guest-os") == Owner.AWS
+    assert owner("lambda", "platform-runtime") == Owner.AWS
+    assert owner("s3", "identity-access") == Owner.CUSTOMER
+    assert owner("ecs-ec2", "guest-os") == Owner.CUSTOMER
+    assert owner("fargate", "guest-os") == Owner.AWS
+
+
+def test_controls_cover_all_three_kinds(shipped_content):
+    kinds = set(Control.objects.values_list("kind", flat=True))
+    assert kinds == {"inherited", "shared", "customer-specific"}
+    shared = set(Control.objects.filter(kind="shared").values_list("slug", flat=True))
+    assert {"patch-management", "configuration-management", "awareness-and-training"} <= shared
+    for control in Control.objects.all():
+        assert control.aws_part.strip() and control.customer_part.strip()
+
+
+def test_loading_twice_changes_nothing(shipped_content):
+    def snapshot():
+        return (
+            list(Layer.objects.values()),
+            list(Service.objects.values()),
+            list(Responsibility.objects.values()),
+            list(Control.objects.values()),
+        )
+
+    before = snapshot()
+    content_load()
+    assert snapshot() == before
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="../shared/seeds is not beside this checkout")
+def test_no_fixture_shares_a_twelve_word_run_with_a_seed():
+    runs = seed_runs()
+    problems = []
+    for path in sorted(settings.FIXTURE_DIRS[0].glob("*.json")):
+        for row in json.loads(path.read_text(encoding="utf-8")):
+            for field, value in row["fields"].items():
+                if isinstance(value, str) and (found := shared_runs(value, runs)):
+                    problems.append(f"{path.name} {row['model']} {field}: {found[0]!r}")
+    assert problems == []
