@@ -109,7 +109,7 @@ class TestCompare:
         differing = [row.layer.slug for row in response.context["comparison"] if row.differs]
         assert "guest-os" in differing
         assert "physical-facilities" not in differing
-        assertContains(response, "Owner differs", count=len(differing))
+        assertContains(response, '<strong class="differs">', count=len(differing))
         assertContains(response, f"<strong>{len(differing)} of 13</strong>")
 
     def test_without_a_choice_shows_the_form_only(self, client, shipped_content):
