@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from lessons.models import Control, Layer, Responsibility, Service
+from lessons.models import Control, Layer, Lesson, LessonProgress, Responsibility, Service
 
 
 class ResponsibilityInline(admin.TabularInline):
@@ -57,3 +57,35 @@ class ControlAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aws_part", "customer_part"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["position", "title", "published", "reading_time", "updated_at"]
+    list_display_links = ["title"]
+    list_editable = ["published"]
+    list_filter = ["published", "services"]
+    search_fields = ["title", "slug", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["prerequisites", "services"]
+    ordering = ["position"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "position", "published", "exam_ref", "updated_at"]}),
+        ("Teaching", {"fields": ["summary", "prompt", "prompt_answer", "body", "takeaways"]}),
+        ("Links", {"fields": ["prerequisites", "services", "further_reading"]}),
+    ]
+
+    @admin.display(description="reading time")
+    def reading_time(self, lesson: Lesson) -> str:
+        return f"{lesson.reading_minutes} min"
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ["user", "lesson", "completed_at"]
+    list_filter = ["lesson"]
+    list_select_related = ["user", "lesson"]
+    search_fields = ["user__username", "lesson__title"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "completed_at"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class SlugQuerySet(models.QuerySet):
@@ -166,3 +168,81 @@ class Control(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+WORDS_PER_MINUTE = 200
+
+
+class LessonQuerySet(SlugQuerySet):
+    def published(self) -> LessonQuerySet:
+        return self.filter(published=True)
+
+    def visible_to(self, user) -> LessonQuerySet:
+        """Learners see published lessons; staff also see drafts, to preview them."""
+        return self if user.is_staff else self.published()
+
+
+class Lesson(models.Model):
+    """One step on the study path."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.TextField(help_text="What the learner can do after reading.")
+    position = models.PositiveSmallIntegerField(help_text="Order on the study path.")
+    prompt = models.TextField(
+        "think before reading", help_text="A question the learner answers in their head first."
+    )
+    prompt_answer = models.TextField("answer to the prompt")
+    body = models.TextField(help_text="Markdown. Raw HTML is not rendered.")
+    takeaways = models.TextField(help_text="Key takeaways, one per line.")
+    further_reading = models.TextField(
+        blank=True, help_text="Markdown links to official AWS pages, one per line."
+    )
+    exam_ref = models.CharField("exam reference", max_length=60, default="CLF-C02 · Task 2.1")
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="unlocks"
+    )
+    services = models.ManyToManyField(Service, blank=True, related_name="lessons")
+    published = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:lesson_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+
+    @property
+    def takeaway_list(self) -> list[str]:
+        return [line.strip() for line in self.takeaways.splitlines() if line.strip()]
+
+
+class LessonProgress(models.Model):
+    """A learner finished a lesson. One row per learner and lesson, ever."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} finished {self.lesson}"

@@ -6,7 +6,14 @@ from django.core.management import call_command
 from django.db import transaction
 
 # Order matters: each file refers to rows that the files before it create.
-SHIPPED_FIXTURES = ["layers", "services", "matrix", "controls"]
+SHIPPED_FIXTURES = [
+    "layers",
+    "services",
+    "matrix",
+    "controls",
+    "lessons_concepts",
+    "lessons_services",
+]
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
-"""Pages about the subject: home and the responsibility matrix."""
+"""Pages about the subject: home, the study path, lessons and the matrix."""
 
 from __future__ import annotations
 
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.forms import CompareForm
@@ -16,7 +18,15 @@ from lessons.matrix import (
     owner_counts,
     responsibility_line,
 )
-from lessons.models import Layer, Owner, Responsibility, Service
+from lessons.models import Layer, Lesson, Owner, Responsibility, Service
+from lessons.progress import (
+    completed_lesson_ids,
+    first_unfinished,
+    lesson_mark_complete,
+    lesson_mark_incomplete,
+    path_neighbours,
+    path_progress,
+)
 from srm_site.http import HtmxHttpRequest
 
 
@@ -24,10 +34,76 @@ def _cells():
     return Responsibility.objects.only("service_id", "layer_id", "owner")
 
 
+def _study_path(*, with_prerequisites: bool = False) -> list[Lesson]:
+    """Published lessons in order (bodies included: reading time is derived from them)."""
+    lessons = Lesson.objects.published()
+    if with_prerequisites:
+        lessons = lessons.prefetch_related(
+            Prefetch("prerequisites", queryset=Lesson.objects.published().only("slug", "title"))
+        )
+    return list(lessons)
+
+
+def _path_context(request: HtmxHttpRequest, path: list[Lesson]) -> dict:
+    completed = completed_lesson_ids(user=request.user, session=request.session)
+    return {
+        "completed": completed,
+        "progress": path_progress(path_ids=[lesson.pk for lesson in path], completed=completed),
+        "continue_lesson": first_unfinished(path, completed),
+    }
+
+
 @require_GET
 def home(request: HtmxHttpRequest) -> TemplateResponse:
-    """What SRM Academy is and where to start."""
-    return TemplateResponse(request, "lessons/home.html", {"services": Service.objects.all()})
+    """What SRM Academy is, where the learner left off, and where to start."""
+    path = _study_path()
+    context = {"lessons": path, "services": Service.objects.all(), **_path_context(request, path)}
+    return TemplateResponse(request, "lessons/home.html", context)
+
+
+@require_GET
+def lesson_list(request: HtmxHttpRequest) -> TemplateResponse:
+    """The study path, in order, with what the learner has finished."""
+    path = _study_path(with_prerequisites=True)
+    context = {"lessons": path, **_path_context(request, path)}
+    return TemplateResponse(request, "lessons/lesson_list.html", context)
+
+
+@require_GET
+def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+    """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user).prefetch_related(
+            Prefetch("prerequisites", queryset=Lesson.objects.published().only("slug", "title")),
+            "services",
+        ),
+        slug=slug,
+    )
+    path = list(Lesson.objects.published().only("slug", "title", "position"))
+    previous_lesson, next_lesson = path_neighbours(path, lesson)
+    context = {
+        "lesson": lesson,
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        **_path_context(request, path),
+    }
+    return TemplateResponse(request, "lessons/lesson_detail.html", context)
+
+
+@require_POST
+def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Mark a lesson finished (or, with `undo`, not finished) for guest or learner."""
+    lesson = get_object_or_404(Lesson.objects.visible_to(request.user), slug=slug)
+    change = lesson_mark_incomplete if request.POST.get("undo") else lesson_mark_complete
+    change(user=request.user, session=request.session, lesson=lesson)
+    if not request.htmx:
+        return redirect(lesson)
+    path = list(Lesson.objects.published().only("pk"))
+    context = {"lesson": lesson, "oob": True, **_path_context(request, path)}
+    html = render_to_string(
+        "lessons/lesson_detail.html#lesson-complete", context, request
+    ) + render_to_string("lessons/_progress.html", context, request)
+    return HttpResponse(html)
 
 
 @require_GET

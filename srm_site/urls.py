@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from srm_site.accounts import signup
 from srm_site.views import healthz
 
 admin.site.site_header = "SRM Academy authoring"
@@ -12,5 +13,7 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/signup/", signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("lessons.urls")),
 ]

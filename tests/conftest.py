@@ -18,3 +18,16 @@ def shipped_content(db):
     from lessons.services import content_load
 
     content_load()
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_client(client, user):
+    client.force_login(user)
+    return client

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from lessons.models import Control, Layer, Owner, Responsibility, Service
+from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
 
 
 class LayerFactory(DjangoModelFactory):
@@ -70,3 +70,30 @@ def build_matrix(*, services: int, layers: int) -> tuple[list[Service], list[Lay
         for j, layer in enumerate(layer_rows)
     )
     return service_rows, layer_rows
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class LessonFactory(DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    summary = factory.Faker("sentence")
+    position = factory.Sequence(lambda n: n + 1)
+    prompt = "Who patches the guest operating system?"
+    prompt_answer = "The customer does."
+    body = "## Heading\n\nSome words.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    takeaways = "First point\nSecond point\nThird point"
+    further_reading = (
+        "[Shared model](https://aws.amazon.com/compliance/shared-responsibility-model/)"
+    )
+    published = True

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.conf import settings
 from django.db.models import Count
 
-from lessons.models import Control, Layer, Owner, Responsibility, Service
+from lessons.markdown import render_markdown
+from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
 from lessons.services import content_load
 from tests.seeds import SEEDS_DIR, seed_runs, shared_runs
 
@@ -83,6 +85,9 @@ def test_loading_twice_changes_nothing(shipped_content):
             list(Service.objects.values()),
             list(Responsibility.objects.values()),
             list(Control.objects.values()),
+            list(Lesson.objects.values()),
+            list(Lesson.prerequisites.through.objects.values()),
+            list(Lesson.services.through.objects.values()),
         )
 
     before = snapshot()
@@ -100,3 +105,42 @@ def test_no_fixture_shares_a_twelve_word_run_with_a_seed():
                 if isinstance(value, str) and (found := shared_runs(value, runs)):
                     problems.append(f"{path.name} {row['model']} {field}: {found[0]!r}")
     assert problems == []
+
+
+REQUIRED_LESSON_TOPICS = {
+    "shared-responsibility-in-one-line", "what-aws-always-owns", "what-the-customer-always-owns",
+    "control-types", "abstraction-spectrum", "ec2", "containers-ecs-fargate", "rds", "dynamodb",
+    "lambda", "s3", "vpc", "iam", "saas-workspaces", "compliance-inheritance",
+    "architecture-web-app-ec2-rds", "exam-traps",
+}  # fmt: skip
+
+
+def test_at_least_fourteen_published_lessons_cover_every_topic(shipped_content):
+    slugs = set(Lesson.objects.published().values_list("slug", flat=True))
+    assert len(slugs) >= 14
+    assert slugs >= REQUIRED_LESSON_TOPICS
+
+
+def test_every_shipped_lesson_has_every_part(shipped_content):
+    lessons = Lesson.objects.prefetch_related("services", "prerequisites")
+    positions = {lesson.slug: lesson.position for lesson in lessons}
+    for lesson in lessons:
+        where = f"lesson {lesson.slug}"
+        assert lesson.summary.strip() and lesson.prompt.strip() and lesson.prompt_answer.strip(), (
+            where
+        )
+        assert lesson.exam_ref.startswith("CLF-C02"), where
+        html = render_markdown(lesson.body)
+        has_table = "<table>" in html
+        has_scenario = any(
+            line.startswith("#") and "scenario" in line.lower()
+            for line in lesson.body.splitlines()
+        )
+        assert has_table or has_scenario, f"{where}: no table or worked scenario"
+        assert len(lesson.takeaway_list) >= 3, f"{where}: fewer than 3 takeaways"
+        links = re.findall(r'href="([^"]+)"', render_markdown(lesson.further_reading))
+        assert links and all(link.startswith("https://aws.amazon.com/") for link in links), where
+        assert lesson.services.exists(), f"{where}: no related service"
+        for prerequisite in lesson.prerequisites.all():
+            assert positions[prerequisite.slug] < lesson.position, f"{where}: prerequisite later"
+        assert "<" not in lesson.body, f"{where}: raw HTML in the body"

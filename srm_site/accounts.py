@@ -1,0 +1,58 @@
+"""Sign-up; the other account pages are Django's own auth views."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from srm_site.http import HtmxHttpRequest
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        help_text="Only used to reset your password if you forget it.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email already exists. Log in instead."
+            )
+        return email
+
+
+def safe_next(request: HtmxHttpRequest, default: str = "/") -> str:
+    """The `next` address if it stays on this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else default
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    """Create an account, log straight in, and go back to where the learner was."""
+    if request.user.is_authenticated:
+        return redirect(safe_next(request))
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Logging in fires user_logged_in, which moves the guest's progress over.
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(safe_next(request))
+    context = {"form": form, "next": safe_next(request, default="")}
+    return TemplateResponse(request, "registration/signup.html", context)
