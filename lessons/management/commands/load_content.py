@@ -1,4 +1,4 @@
-"""Load the shipped content from fixtures/: layers, services, matrix, controls.
+"""Load the shipped content from fixtures/: layers, services, matrix, controls, lessons.
 
 Safe to run any number of times: rows are matched by slug and updated in place.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from lessons.models import Control, Layer, Responsibility, Service
+from lessons.models import Control, Layer, Lesson, Responsibility, Service
 from lessons.services import content_load
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
                 f"Content loaded: {Layer.objects.count()} layers, "
                 f"{Service.objects.count()} services, "
                 f"{Responsibility.objects.count()} matrix cells, "
-                f"{Control.objects.count()} controls."
+                f"{Control.objects.count()} controls, "
+                f"{Lesson.objects.count()} lessons."
             )
         )
