@@ -24,6 +24,11 @@ class Layer(models.Model):
         unique=True, help_text="1 is the bottom of the stack (physical facilities)."
     )
     description = models.TextField(help_text="What this layer includes.")
+    drill_question = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Ends “On <service>, …” in matrix drills, e.g. “who patches the guest OS?”",
+    )
 
     objects = SlugQuerySet.as_manager()
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "lessons",
+    "quizzes",
 ]
 
 MIDDLEWARE = [

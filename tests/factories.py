@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
+from quizzes.models import Choice, Question
 
 
 class LayerFactory(DjangoModelFactory):
@@ -97,3 +98,58 @@ class LessonFactory(DjangoModelFactory):
         "[Shared model](https://aws.amazon.com/compliance/shared-responsibility-model/)"
     )
     published = True
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A published single-answer question with four choices, the first correct."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    ref = factory.Sequence(lambda n: f"t-{n:04d}")
+    stem = factory.Faker("sentence")
+    kind = Question.Kind.SINGLE
+    choose = 1
+    explanation = "Because of the layer it sits on."
+    difficulty = 2
+    lesson = factory.SubFactory(LessonFactory)
+    status = Question.Status.PUBLISHED
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        if not create:
+            return
+        specs = extracted or [
+            ("The customer", True),
+            ("AWS", False),
+            ("Both", False),
+            ("Neither", False),
+        ]
+        Choice.objects.bulk_create(
+            Choice(
+                question=self,
+                position=i,
+                text=text,
+                is_correct=correct,
+                rationale=f"Rationale for {text}",
+            )
+            for i, (text, correct) in enumerate(specs, start=1)
+        )
+
+
+def owner_question(**kwargs) -> Question:
+    return QuestionFactory(
+        kind=Question.Kind.OWNER,
+        choices=[("AWS", False), ("Customer", True), ("Shared", False)],
+        **kwargs,
+    )
+
+
+def multiple_question(**kwargs) -> Question:
+    return QuestionFactory(
+        kind=Question.Kind.MULTIPLE,
+        choose=2,
+        choices=[("A", True), ("B", True), ("C", False), ("D", False), ("E", False)],
+        **kwargs,
+    )

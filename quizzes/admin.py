@@ -1,0 +1,176 @@
+"""Authoring the question bank, and triaging learners' reports."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html
+
+from quizzes.models import Choice, Question, QuestionReport
+from quizzes.validation import ChoiceDraft, question_problems
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """Refuses to save a question whose choices break the bank's rules."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        drafts = [
+            ChoiceDraft(text=form.cleaned_data["text"], is_correct=form.cleaned_data["is_correct"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = question_problems(
+            kind=self.instance.kind, choose=self.instance.choose or 0, choices=drafts
+        )
+        if problems:
+            raise ValidationError(problems)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    fields = ["position", "text", "is_correct", "rationale"]
+    extra = 0
+    min_num = 2
+    ordering = ["position"]
+
+
+class ReportInline(admin.TabularInline):
+    model = QuestionReport
+    fields = ["reason", "note", "user", "created_at", "resolved_at"]
+    readonly_fields = ["reason", "note", "user", "created_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OpenReportsFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reports"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Has open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_reports__gt=0)
+        return queryset
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["ref", "short_stem", "kind", "difficulty", "status", "lesson", "open_reports"]
+    list_filter = [
+        "status",
+        "kind",
+        "difficulty",
+        OpenReportsFilter,
+        "services",
+        "layers",
+        "lesson",
+    ]
+    list_select_related = ["lesson"]
+    search_fields = ["ref", "stem", "explanation", "choices__text"]
+    filter_horizontal = ["services", "layers"]
+    inlines = [ChoiceInline, ReportInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["created_at", "updated_at", "preview_link"]
+    fieldsets = [
+        (None, {"fields": ["ref", "status", "preview_link", "kind", "choose", "difficulty"]}),
+        ("Question", {"fields": ["stem", "explanation"]}),
+        ("Where it belongs", {"fields": ["lesson", "services", "layers"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request) -> QuerySet[Question]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        )
+
+    @admin.display(description="question")
+    def short_stem(self, question: Question) -> str:
+        return question.stem if len(question.stem) <= 90 else question.stem[:88] + "…"
+
+    @admin.display(description="open reports", ordering="open_reports")
+    def open_reports(self, question: Question) -> int:
+        return question.open_reports
+
+    @admin.display(description="preview")
+    def preview_link(self, question: Question) -> str:
+        if not question.pk:
+            return "Save the question to preview it."
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview as a learner sees it</a>',
+            question.get_absolute_url(),
+        )
+
+    @admin.action(description="Publish selected questions", permissions=["change"])
+    def publish(self, request, queryset: QuerySet[Question]) -> None:
+        ready, broken = [], []
+        for question in queryset.prefetch_related("choices"):
+            drafts = [ChoiceDraft(c.text, c.is_correct) for c in question.choices.all()]
+            problems = question_problems(
+                kind=question.kind, choose=question.choose, choices=drafts
+            )
+            (broken if problems else ready).append(question.pk)
+        published = Question.objects.filter(pk__in=ready).update(
+            status=Question.Status.PUBLISHED, updated_at=timezone.now()
+        )
+        self.message_user(request, f"Published {published} question(s).", messages.SUCCESS)
+        if broken:
+            self.message_user(
+                request,
+                f"{len(broken)} question(s) were left as drafts because their choices "
+                "break the rules; open them to see what to fix.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish selected questions", permissions=["change"])
+    def unpublish(self, request, queryset: QuerySet[Question]) -> None:
+        count = queryset.update(status=Question.Status.DRAFT, updated_at=timezone.now())
+        self.message_user(request, f"Moved {count} question(s) back to draft.", messages.SUCCESS)
+
+
+class ReportStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(QuestionReport)
+class QuestionReportAdmin(admin.ModelAdmin):
+    list_display = ["question", "reason", "note", "user", "created_at", "is_open"]
+    list_filter = [ReportStatusFilter, "reason"]
+    list_select_related = ["question", "user"]
+    search_fields = ["question__ref", "question__stem", "note"]
+    readonly_fields = ["question", "user", "reason", "note", "created_at"]
+    actions = ["resolve"]
+
+    @admin.display(boolean=True, description="open")
+    def is_open(self, report: QuestionReport) -> bool:
+        return report.is_open
+
+    @admin.action(description="Mark selected reports resolved", permissions=["change"])
+    def resolve(self, request, queryset: QuerySet[QuestionReport]) -> None:
+        count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)

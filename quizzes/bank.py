@@ -1,0 +1,172 @@
+"""Moving a question bank in and out as JSON.
+
+Format (version 1)::
+
+    {"format": "srm-academy-questions", "version": 1, "questions": [
+      {"ref": "k-001", "stem": "…", "kind": "single|multiple|owner", "choose": 1,
+       "explanation": "…", "difficulty": 1, "lesson": "ec2",
+       "services": ["ec2"], "layers": ["guest-os"], "status": "published|draft",
+       "choices": [{"text": "…", "is_correct": true, "rationale": "…"}, …]}, …]}
+
+An import is checked as a whole first: if any question has a problem, nothing is
+written and every problem is reported with the question's position and ref.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from lessons.models import Layer, Lesson, Service
+from quizzes.models import Choice, Question
+from quizzes.validation import ChoiceDraft, question_problems
+
+FORMAT = "srm-academy-questions"
+VERSION = 1
+REQUIRED = {
+    "ref": str,
+    "stem": str,
+    "kind": str,
+    "choose": int,
+    "explanation": str,
+    "difficulty": int,
+    "lesson": str,
+    "choices": list,
+}
+
+
+class BankImportError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the import file")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def bank_export(questions=None) -> dict:
+    """The bank (or the given questions) in the documented format."""
+    questions = (questions if questions is not None else Question.objects.all()).order_by("ref")
+    questions = questions.select_related("lesson").prefetch_related(
+        Prefetch("services", queryset=Service.objects.only("slug")),
+        Prefetch("layers", queryset=Layer.objects.only("slug")),
+        Prefetch("choices", queryset=Choice.objects.order_by("position")),
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "questions": [
+            {
+                "ref": q.ref,
+                "stem": q.stem,
+                "kind": q.kind,
+                "choose": q.choose,
+                "explanation": q.explanation,
+                "difficulty": q.difficulty,
+                "lesson": q.lesson.slug,
+                "services": [s.slug for s in q.services.all()],
+                "layers": [layer.slug for layer in q.layers.all()],
+                "status": q.status,
+                "choices": [
+                    {"text": c.text, "is_correct": c.is_correct, "rationale": c.rationale}
+                    for c in q.choices.all()
+                ],
+            }
+            for q in questions
+        ],
+    }
+
+
+def _problems(data: object) -> list[str]:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return [f"The file is not a question bank: expected an object with format “{FORMAT}”."]
+    if data.get("version") != VERSION:
+        return [f"Unsupported version {data.get('version')!r}: this site reads version {VERSION}."]
+    items = data.get("questions")
+    if not isinstance(items, list):
+        return ["“questions” must be a list."]
+    lessons = set(Lesson.objects.values_list("slug", flat=True))
+    services = set(Service.objects.values_list("slug", flat=True))
+    layers = set(Layer.objects.values_list("slug", flat=True))
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        where = f"Question {number}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object.")
+            continue
+        if isinstance(item.get("ref"), str):
+            where += f" ({item['ref']})"
+        missing = [key for key, kind in REQUIRED.items() if not isinstance(item.get(key), kind)]
+        if missing:
+            problems.append(f"{where}: missing or wrong type: {', '.join(missing)}.")
+            continue
+        if item["ref"] in seen:
+            problems.append(f"{where}: the ref appears twice in this file.")
+        seen.add(item["ref"])
+        if item["lesson"] not in lessons:
+            problems.append(f"{where}: unknown lesson “{item['lesson']}”.")
+        for slug in item.get("services", []):
+            if slug not in services:
+                problems.append(f"{where}: unknown service “{slug}”.")
+        for slug in item.get("layers", []):
+            if slug not in layers:
+                problems.append(f"{where}: unknown layer “{slug}”.")
+        if item["difficulty"] not in (1, 2, 3):
+            problems.append(f"{where}: difficulty must be 1, 2 or 3.")
+        if item.get("status", "draft") not in Question.Status.values:
+            problems.append(f"{where}: status must be draft or published.")
+        choices = item["choices"]
+        if not all(isinstance(c, dict) and isinstance(c.get("text"), str) for c in choices):
+            problems.append(f"{where}: every choice needs a text.")
+            continue
+        drafts = [ChoiceDraft(c["text"], bool(c.get("is_correct"))) for c in choices]
+        problems += [
+            f"{where}: {problem}"
+            for problem in question_problems(
+                kind=item["kind"], choose=item["choose"], choices=drafts
+            )
+        ]
+    return problems
+
+
+@transaction.atomic
+def bank_import(*, data: object) -> ImportResult:
+    """Create or update questions by ref; all of them, or none (BankImportError)."""
+    problems = _problems(data)
+    if problems:
+        raise BankImportError(problems)
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.all()}
+    services = {service.slug: service for service in Service.objects.all()}
+    layers = {layer.slug: layer for layer in Layer.objects.all()}
+    existing = {
+        q.ref: q for q in Question.objects.filter(ref__in=[i["ref"] for i in data["questions"]])
+    }
+    created = 0
+    for item in data["questions"]:
+        question = existing.get(item["ref"]) or Question(ref=item["ref"])
+        created += question.pk is None
+        for field in ("stem", "kind", "choose", "explanation", "difficulty"):
+            setattr(question, field, item[field])
+        question.lesson = lessons[item["lesson"]]
+        question.status = item.get("status", Question.Status.DRAFT)
+        question.save()
+        question.services.set([services[slug] for slug in item.get("services", [])])
+        question.layers.set([layers[slug] for slug in item.get("layers", [])])
+        question.choices.all().delete()
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                position=position,
+                text=choice["text"],
+                is_correct=bool(choice.get("is_correct")),
+                rationale=choice.get("rationale", ""),
+            )
+            for position, choice in enumerate(item["choices"], start=1)
+        )
+    return ImportResult(created=created, updated=len(data["questions"]) - created)

@@ -1,0 +1,162 @@
+"""Practice mode: choosing the next question for a topic, and checking answers.
+
+A topic is a service, a layer, a lesson, the whole bank ("mixed") or the matrix
+drill, where owner questions are generated from Responsibility rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from lessons.models import Layer, Lesson, Owner, Responsibility, Service
+from quizzes.grading import is_correct
+from quizzes.models import Choice, PracticeAnswer, Question
+
+RECENT_LIMIT = 30  # questions remembered per topic so practice doesn't repeat itself
+
+
+class AnswerError(ValueError):
+    """The submitted answer can't be graded; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    kind: str  # service | layer | lesson | mixed | drill
+    slug: str = ""
+    label: str = "Mixed practice"
+    subject: Service | Layer | Lesson | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.slug}" if self.slug else self.kind
+
+    def get_absolute_url(self) -> str:
+        if self.kind in ("mixed", "drill"):
+            return reverse(f"quizzes:practice_{self.kind}")
+        return reverse(f"quizzes:practice_{self.kind}", kwargs={"slug": self.slug})
+
+    def questions(self) -> QuerySet[Question]:
+        questions = Question.objects.published()
+        if self.kind == "service":
+            return questions.for_service(self.subject)
+        if self.kind == "layer":
+            return questions.for_layer(self.subject)
+        if self.kind == "lesson":
+            return questions.for_lesson(self.subject)
+        return questions
+
+
+TOPIC_MODELS = {"service": Service, "layer": Layer, "lesson": Lesson}
+
+
+def topic_get_or_404(kind: str, slug: str = "") -> Topic:
+    """The topic named in a URL; an unknown service, layer or lesson is a 404."""
+    if kind == "mixed":
+        return Topic(kind="mixed")
+    if kind == "drill":
+        return Topic(kind="drill", label="Matrix drill")
+    model = TOPIC_MODELS[kind]
+    queryset = Lesson.objects.published() if model is Lesson else model.objects.all()
+    subject = get_object_or_404(queryset, slug=slug)
+    label = getattr(subject, "title", None) or subject.name
+    return Topic(kind=kind, slug=slug, label=label, subject=subject)
+
+
+def topic_from_key(key: str) -> Topic | None:
+    """Rebuild a topic from its key without touching the database (label left generic)."""
+    kind, _, slug = key.partition(":")
+    if kind in ("mixed", "drill") and not slug:
+        return Topic(kind=kind)
+    if kind in TOPIC_MODELS and slug:
+        return Topic(kind=kind, slug=slug, label=slug)
+    return None
+
+
+def _with_choices(questions: QuerySet[Question]) -> QuerySet[Question]:
+    return questions.select_related("lesson").prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    )
+
+
+def question_pick(*, topic: Topic, recent: Sequence[int] = ()) -> Question | None:
+    """A random published question of the topic, avoiding the ones just seen.
+
+    When every question has been seen recently, starts over rather than stopping.
+    """
+    candidates = _with_choices(topic.questions().order_by("?"))
+    return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
+
+
+def question_for_answer(pk: int | str) -> Question:
+    """A published question with its choices and lesson, for grading (404 otherwise)."""
+    return get_object_or_404(_with_choices(Question.objects.published()), pk=pk)
+
+
+def question_answer(
+    *, user, question: Question, selected: Sequence[str], topic_key: str = ""
+) -> PracticeAnswer:
+    """Grade and store one answer. Raises AnswerError (and stores nothing) on bad input."""
+    choice_ids = {choice.pk for choice in question.choices.all()}
+    try:
+        picked = sorted({int(value) for value in selected})
+    except (TypeError, ValueError):
+        raise AnswerError("That answer wasn’t one of the choices. Please choose again.") from None
+    if not picked:
+        raise AnswerError("Choose an answer before checking it.")
+    if not set(picked) <= choice_ids:
+        raise AnswerError("That answer wasn’t one of the choices. Please choose again.")
+    if len(picked) != question.choose:
+        raise AnswerError(
+            f"Choose exactly {question.choose} answers (you chose {len(picked)})."
+            if question.choose > 1
+            else "Choose exactly one answer."
+        )
+    correct_ids = [choice.pk for choice in question.choices.all() if choice.is_correct]
+    return PracticeAnswer.objects.create(
+        user=user if user.is_authenticated else None,
+        question=question,
+        selected=picked,
+        correct=is_correct(selected=picked, correct=correct_ids),
+        topic=topic_key[:120],
+    )
+
+
+# --- The matrix drill --------------------------------------------------------
+
+DRILL_OWNERS = [Owner.AWS, Owner.CUSTOMER, Owner.SHARED]
+
+
+def drill_cells() -> QuerySet[Responsibility]:
+    return Responsibility.objects.exclude(owner=Owner.NOT_APPLICABLE).select_related(
+        "service", "layer"
+    )
+
+
+def drill_pick(*, recent: Sequence[int] = ()) -> Responsibility | None:
+    """A random matrix cell to ask about (cells marked not applicable are skipped)."""
+    cells = drill_cells().order_by("?")
+    return cells.exclude(pk__in=recent).first() or (cells.first() if recent else None)
+
+
+def drill_stem(cell: Responsibility) -> str:
+    """“On AWS Lambda, who keeps the engine, runtime … patched?”"""
+    ask = cell.layer.drill_question or f"who is responsible for {cell.layer.name.lower()}?"
+    return f"On {cell.service.name}, {ask}"
+
+
+def drill_answer(*, user, cell: Responsibility, owner: str) -> PracticeAnswer:
+    """Grade a drill answer against the matrix cell's owner and store it."""
+    if owner not in DRILL_OWNERS:
+        raise AnswerError("Choose AWS, Customer or Shared.")
+    return PracticeAnswer.objects.create(
+        user=user if user.is_authenticated else None,
+        cell=cell,
+        selected=[owner],
+        correct=owner == cell.owner,
+        topic="drill",
+    )

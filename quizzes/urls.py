@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from quizzes import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("practice/", views.practice_home, name="practice_home"),
+    path("practice/mixed/", views.practice_topic, {"kind": "mixed"}, name="practice_mixed"),
+    path("practice/drill/", views.practice_drill, name="practice_drill"),
+    path("practice/drill/answer", views.practice_drill_answer, name="practice_drill_answer"),
+    path(
+        "practice/service/<slug:slug>/",
+        views.practice_topic,
+        {"kind": "service"},
+        name="practice_service",
+    ),
+    path(
+        "practice/layer/<slug:slug>/",
+        views.practice_topic,
+        {"kind": "layer"},
+        name="practice_layer",
+    ),
+    path(
+        "practice/lesson/<slug:slug>/",
+        views.practice_topic,
+        {"kind": "lesson"},
+        name="practice_lesson",
+    ),
+    path("practice/answer", views.practice_answer, name="practice_answer"),
+    path("practice/answers/<int:pk>/", views.practice_feedback, name="practice_feedback"),
+    path("practice/questions/<int:pk>/", views.practice_question, name="practice_question"),
+    path("practice/questions/<int:pk>/report", views.question_report, name="question_report"),
+]

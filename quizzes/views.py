@@ -1,0 +1,203 @@
+"""Practice: pick a topic, answer one question at a time, get explained feedback."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from lessons.models import Layer, Lesson, Service
+from quizzes import session as practice_session
+from quizzes.forms import ReportForm
+from quizzes.models import PracticeAnswer, Question, QuestionReport
+from quizzes.practice import (
+    DRILL_OWNERS,
+    AnswerError,
+    drill_answer,
+    drill_cells,
+    drill_pick,
+    drill_stem,
+    question_answer,
+    question_for_answer,
+    question_pick,
+    topic_from_key,
+    topic_get_or_404,
+)
+from srm_site.http import HtmxHttpRequest
+
+
+@require_GET
+def practice_home(request: HtmxHttpRequest) -> TemplateResponse:
+    """Choose what to practise."""
+    context = {
+        "services": Service.objects.all(),
+        "layers": Layer.objects.all(),
+        "lessons": Lesson.objects.published().only("slug", "title"),
+    }
+    return TemplateResponse(request, "quizzes/practice_home.html", context)
+
+
+@require_GET
+def practice_topic(request: HtmxHttpRequest, kind: str, slug: str = "") -> TemplateResponse:
+    """The next question on a topic (a service, layer, lesson, or the whole bank)."""
+    topic = topic_get_or_404(kind, slug)
+    question = question_pick(
+        topic=topic, recent=practice_session.recent(request.session, topic.key)
+    )
+    if question:
+        practice_session.remember_shown(request.session, topic.key, question.pk)
+    return _question_page(request, topic=topic, question=question)
+
+
+@require_GET
+def practice_question(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
+    """One given question; staff may preview drafts here exactly as learners see them."""
+    questions = Question.objects.all() if request.user.is_staff else Question.objects.published()
+    question = get_object_or_404(questions.prefetch_related("choices"), pk=pk)
+    topic = topic_get_or_404("mixed")
+    return _question_page(request, topic=topic, question=question)
+
+
+def _question_page(request, *, topic, question, error: str = "", status: int = 200):
+    context = {
+        "topic": topic,
+        "question": question,
+        "error": error,
+        "tally": practice_session.tally(request.session, topic.key),
+    }
+    return TemplateResponse(request, "quizzes/practice_question.html", context, status=status)
+
+
+@require_POST
+def practice_answer(request: HtmxHttpRequest) -> HttpResponse:
+    """Grade an answer. htmx gets the feedback in place; a plain POST is redirected to it."""
+    question = question_for_answer(request.POST.get("question", ""))
+    topic = topic_from_key(request.POST.get("topic", "")) or topic_get_or_404("mixed")
+    try:
+        answer = question_answer(
+            user=request.user,
+            question=question,
+            selected=request.POST.getlist("choice"),
+            topic_key=topic.key,
+        )
+    except AnswerError as error:
+        return _answer_refused(request, topic=topic, question=question, error=str(error))
+    return _answered(request, answer=answer, topic=topic)
+
+
+@require_GET
+def practice_drill(request: HtmxHttpRequest) -> TemplateResponse:
+    """An owner question generated from a random matrix cell."""
+    topic = topic_get_or_404("drill")
+    cell = drill_pick(recent=practice_session.recent(request.session, topic.key))
+    if cell:
+        practice_session.remember_shown(request.session, topic.key, cell.pk)
+    return _drill_page(request, topic=topic, cell=cell)
+
+
+def _drill_page(request, *, topic, cell, error: str = "", status: int = 200):
+    context = {
+        "topic": topic,
+        "cell": cell,
+        "stem": drill_stem(cell) if cell else "",
+        "owners": DRILL_OWNERS,
+        "error": error,
+        "tally": practice_session.tally(request.session, topic.key),
+    }
+    return TemplateResponse(request, "quizzes/practice_drill.html", context, status=status)
+
+
+@require_POST
+def practice_drill_answer(request: HtmxHttpRequest) -> HttpResponse:
+    """Grade a drill answer against the matrix."""
+    topic = topic_get_or_404("drill")
+    cell = get_object_or_404(drill_cells(), pk=request.POST.get("cell") or 0)
+    try:
+        answer = drill_answer(user=request.user, cell=cell, owner=request.POST.get("owner", ""))
+    except AnswerError as error:
+        if request.htmx:
+            context = {"cell": cell, "stem": drill_stem(cell), "owners": DRILL_OWNERS}
+            context.update(error=str(error), topic=topic)
+            return TemplateResponse(request, "quizzes/_drill_card.html", context)
+        return _drill_page(request, topic=topic, cell=cell, error=str(error), status=400)
+    return _answered(request, answer=answer, topic=topic)
+
+
+def _answer_refused(request, *, topic, question, error: str) -> HttpResponse:
+    """Bad input: say what to fix, keep the question on screen, store nothing."""
+    if request.htmx:
+        context = {"question": question, "topic": topic, "error": error}
+        return TemplateResponse(request, "quizzes/_question_card.html", context)
+    return _question_page(request, topic=topic, question=question, error=error, status=400)
+
+
+def _answered(request, *, answer: PracticeAnswer, topic) -> HttpResponse:
+    tally = practice_session.remember_answer(request.session, answer)
+    if not request.htmx:
+        return redirect("quizzes:practice_feedback", pk=answer.pk)
+    context = {**_feedback_context(answer), "topic": topic, "tally": tally, "oob": True}
+    html = render_to_string("quizzes/_feedback_card.html", context, request)
+    html += render_to_string("quizzes/_tally.html", context, request)
+    return HttpResponse(html)
+
+
+def _feedback_context(answer: PracticeAnswer) -> dict:
+    if answer.cell_id:
+        cell = answer.cell
+        return {"answer": answer, "cell": cell, "stem": drill_stem(cell), "owners": DRILL_OWNERS}
+    selected = set(answer.selected)
+    choices = list(answer.question.choices.all())
+    return {
+        "answer": answer,
+        "question": answer.question,
+        "choices": choices,
+        "picked": [choice for choice in choices if choice.pk in selected],
+        "selected": selected,
+        "report_form": ReportForm(),
+    }
+
+
+@require_GET
+def practice_feedback(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
+    """The feedback page a plain (no-JavaScript) answer lands on."""
+    answer = get_object_or_404(
+        PracticeAnswer.objects.select_related(
+            "question__lesson", "cell__service", "cell__layer"
+        ).prefetch_related("question__choices"),
+        pk=pk,
+    )
+    if not practice_session.may_view(request.session, request.user, answer):
+        raise Http404("No such answer.")
+    topic = topic_from_key(answer.topic) or topic_get_or_404("mixed")
+    context = {
+        **_feedback_context(answer),
+        "topic": topic,
+        "tally": practice_session.tally(request.session, topic.key),
+    }
+    return TemplateResponse(request, "quizzes/practice_feedback.html", context)
+
+
+@login_required
+@require_POST
+def question_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Report a problem with a question; a second report by the same learner updates the first."""
+    question = get_object_or_404(Question.objects.published(), pk=pk)
+    form = ReportForm(request.POST)
+    context = {"question": question, "report_form": form}
+    if form.is_valid():
+        report, created = QuestionReport.objects.update_or_create(
+            question=question,
+            user=request.user,
+            defaults={**form.cleaned_data, "resolved_at": None, "created_at": timezone.now()},
+        )
+        context.update(report=report, created=created)
+    template = "quizzes/_report.html"
+    if request.htmx:
+        return TemplateResponse(request, template, context, status=200)
+    if form.is_valid():
+        return TemplateResponse(request, "quizzes/report_done.html", context)
+    return TemplateResponse(request, "quizzes/report_done.html", context, status=400)

@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from quizzes.models import PracticeAnswer, Question
+from tests.factories import (
+    LessonFactory,
+    QuestionFactory,
+    ServiceFactory,
+    multiple_question,
+    owner_question,
+)
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+ANSWER = "/practice/answer"
+
+
+def key_and_wrong(question: Question):
+    choices = list(question.choices.order_by("position"))
+    return [c for c in choices if c.is_correct], [c for c in choices if not c.is_correct]
+
+
+class TestQuestionPage:
+    def test_nothing_on_the_page_tells_the_right_choice_apart(self, client):
+        question = QuestionFactory()
+        html = client.get("/practice/mixed/").content.decode()
+        assert question.explanation not in html
+        assert "Rationale for" not in html
+        # Each choice's markup is identical once its own id and text are removed.
+        blocks = re.findall(r'<div class="choice">.*?</div>', html, re.S)
+        assert len(blocks) == 4
+        texts = {str(c.pk): c.text for c in question.choices.all()}
+        shapes = set()
+        for block in blocks:
+            pk = re.search(r'value="(\d+)"', block).group(1)
+            shapes.add(block.replace(pk, "X").replace(texts[pk], "X"))
+        assert len(shapes) == 1
+        assert "correct" not in html.lower().replace("correct</strong>", "")
+
+    def test_multiple_states_how_many_to_choose(self, client):
+        multiple_question()
+        response = client.get("/practice/mixed/")
+        assertContains(response, "Choose 2 answers")
+        assertContains(response, 'type="checkbox"', count=5)
+
+    def test_topic_filters_by_service(self, client):
+        ec2 = ServiceFactory(slug="ec2")
+        wanted = QuestionFactory(stem="About EC2 only")
+        wanted.services.add(ec2)
+        QuestionFactory(stem="About something else")
+        for _ in range(5):
+            assertContains(client.get("/practice/service/ec2/"), "About EC2 only")
+
+    def test_drafts_never_reach_learners(self, client):
+        QuestionFactory(stem="Unfinished draft", status=Question.Status.DRAFT)
+        assertNotContains(client.get("/practice/mixed/"), "Unfinished draft")
+        assertContains(client.get("/practice/mixed/"), "no published questions")
+
+    def test_unknown_topic_is_404(self, client):
+        assert client.get("/practice/service/mainframe/").status_code == 404
+
+    @pytest.mark.parametrize("bank", [20, 500])
+    def test_query_count_is_fixed(self, auth_client, django_assert_max_num_queries, bank):
+        lesson = LessonFactory()
+        QuestionFactory.create_batch(bank, lesson=lesson)
+        with django_assert_max_num_queries(8):
+            response = auth_client.get(f"/practice/lesson/{lesson.slug}/")
+        assertContains(response, "Check answer")
+
+
+class TestAnswer:
+    def test_htmx_answer_swaps_in_feedback_with_explanation_and_rationale(self, client):
+        question = QuestionFactory()
+        key, wrong = key_and_wrong(question)
+        response = client.post(
+            ANSWER, {"question": question.pk, "choice": wrong[0].pk, "topic": "mixed"}, headers=HX
+        )
+        html = response.content.decode()
+        assert "<html" not in html
+        assert "Not quite." in html
+        assert question.explanation in html
+        assert f"You picked “{wrong[0].text}”:</strong> {wrong[0].rationale}" in html
+        assert "Correct answer" in html and key[0].text in html
+        assert question.lesson.get_absolute_url() in html
+        assert 'id="practice-tally" class="tally" hx-swap-oob="true"' in html
+        assert "<strong>1</strong> answered, <strong>0</strong> right" in html
+
+    def test_right_answer_is_recorded_for_the_learner(self, auth_client, user):
+        question = QuestionFactory()
+        key, _ = key_and_wrong(question)
+        response = auth_client.post(
+            ANSWER, {"question": question.pk, "choice": key[0].pk}, headers=HX
+        )
+        assertContains(response, "Right.")
+        answer = PracticeAnswer.objects.get()
+        assert (answer.user, answer.correct, answer.selected) == (user, True, [key[0].pk])
+
+    def test_without_javascript_posts_then_redirects_to_feedback(self, client):
+        question = QuestionFactory()
+        key, _ = key_and_wrong(question)
+        response = client.post(
+            ANSWER, {"question": question.pk, "choice": key[0].pk, "topic": "mixed"}
+        )
+        answer = PracticeAnswer.objects.get()
+        assertRedirects(response, reverse("quizzes:practice_feedback", args=[answer.pk]))
+        page = client.get(response["Location"])
+        assertContains(page, "Right.")
+        assertContains(page, "Next question")
+
+    def test_multiple_is_graded_all_or_nothing(self, client):
+        question = multiple_question()
+        key, wrong = key_and_wrong(question)
+        client.post(ANSWER, {"question": question.pk, "choice": [key[0].pk, wrong[0].pk]})
+        client.post(ANSWER, {"question": question.pk, "choice": [k.pk for k in key]})
+        assert list(PracticeAnswer.objects.order_by("pk").values_list("correct", flat=True)) == [
+            False,
+            True,
+        ]
+
+    @pytest.mark.parametrize(
+        ("choices", "message"),
+        [
+            ([], "Choose an answer before checking it."),
+            (["first-two"], None),
+            (["999999"], "wasn’t one of the choices"),
+            (["nonsense"], "wasn’t one of the choices"),
+        ],
+    )
+    def test_bad_input_gets_a_clear_message_and_stores_nothing(self, client, choices, message):
+        question = QuestionFactory()
+        ids = [c.pk for c in question.choices.all()]
+        if choices == ["first-two"]:
+            choices, message = ids[:2], "Choose exactly one answer."
+        response = client.post(ANSWER, {"question": question.pk, "choice": choices}, headers=HX)
+        assertContains(response, message)
+        assertContains(response, "Check answer")  # the question stays, ready to retry
+        assert not PracticeAnswer.objects.exists()
+        plain = client.post(ANSWER, {"question": question.pk, "choice": choices})
+        assert plain.status_code == 400
+
+    def test_choice_from_another_question_is_refused(self, client):
+        question, other = QuestionFactory(), QuestionFactory()
+        foreign = other.choices.first().pk
+        response = client.post(ANSWER, {"question": question.pk, "choice": foreign}, headers=HX)
+        assertContains(response, "wasn’t one of the choices")
+        assert not PracticeAnswer.objects.exists()
+
+    def test_draft_questions_cannot_be_answered(self, client):
+        draft = QuestionFactory(status=Question.Status.DRAFT)
+        response = client.post(ANSWER, {"question": draft.pk, "choice": draft.choices.first().pk})
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize("bank", [20, 500])
+    def test_query_count_is_fixed(self, auth_client, django_assert_max_num_queries, bank):
+        questions = QuestionFactory.create_batch(bank)
+        question = questions[bank // 2]
+        key, _ = key_and_wrong(question)
+        with django_assert_max_num_queries(8):
+            response = auth_client.post(
+                ANSWER,
+                {"question": question.pk, "choice": key[0].pk, "topic": "mixed"},
+                headers=HX,
+            )
+        assertContains(response, "Right.")
+
+
+class TestFeedbackPage:
+    def test_another_learner_cannot_see_my_answer(self, auth_client, user):
+        question = QuestionFactory()
+        auth_client.post(ANSWER, {"question": question.pk, "choice": question.choices.first().pk})
+        answer = PracticeAnswer.objects.get()
+        stranger = Client()
+        assert stranger.get(f"/practice/answers/{answer.pk}/").status_code == 404
+        assert auth_client.get(f"/practice/answers/{answer.pk}/").status_code == 200
+
+    def test_a_guest_sees_their_own_answer_only(self, client):
+        question = QuestionFactory()
+        client.post(ANSWER, {"question": question.pk, "choice": question.choices.first().pk})
+        answer = PracticeAnswer.objects.get()
+        assert client.get(f"/practice/answers/{answer.pk}/").status_code == 200
+        assert Client().get(f"/practice/answers/{answer.pk}/").status_code == 404
+
+
+class TestDrill:
+    def test_generates_an_owner_question_from_a_matrix_cell(self, client, shipped_content):
+        response = client.get("/practice/drill/")
+        assert response.status_code == 200
+        cell = response.context["cell"]
+        assert cell.owner != "n/a"
+        assertContains(response, f"On {cell.service.name}, ")
+        for label in ("AWS", "Customer", "Shared"):
+            assertContains(response, f">{label}</label>")
+        # The owner isn't in the page before answering.
+        assertNotContains(response, cell.aws_part)
+
+    def test_answer_is_explained_from_the_cell(self, client, shipped_content):
+        cell = client.get("/practice/drill/").context["cell"]
+        response = client.post(
+            "/practice/drill/answer", {"cell": cell.pk, "owner": cell.owner}, headers=HX
+        )
+        assertContains(response, "Right.")
+        assertContains(response, cell.customer_part)
+        assert PracticeAnswer.objects.get().cell == cell
+
+    def test_unknown_owner_is_refused(self, client, shipped_content):
+        cell = client.get("/practice/drill/").context["cell"]
+        response = client.post(
+            "/practice/drill/answer", {"cell": cell.pk, "owner": "nobody"}, headers=HX
+        )
+        assertContains(response, "Choose AWS, Customer or Shared.")
+        assert not PracticeAnswer.objects.exists()
+
+
+class TestCheckYourself:
+    def test_lesson_page_shows_one_question_from_its_bank(self, client):
+        question = owner_question()
+        response = client.get(question.lesson.get_absolute_url())
+        assertContains(response, "Check yourself")
+        assertContains(response, f'name="question" value="{question.pk}"')
+        assertContains(response, 'name="topic" value="lesson:')
+        assertNotContains(response, question.explanation)
+
+    def test_lesson_without_questions_shows_no_box(self, client):
+        lesson = LessonFactory()
+        assertNotContains(client.get(lesson.get_absolute_url()), "Check yourself")
+
+
+def test_practice_home_lists_topics(client, shipped_content, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        response = client.get("/practice/")
+    assertContains(response, 'href="/practice/service/ec2/"')
+    assertContains(response, 'href="/practice/layer/guest-os/"')
+    assertContains(response, 'href="/practice/drill/"')
+
+
+def test_preview_as_learner_shows_drafts_to_staff_only(admin_client, client):
+    draft = QuestionFactory(status=Question.Status.DRAFT)
+    assertContains(admin_client.get(draft.get_absolute_url()), "Draft preview")
+    assert client.get(draft.get_absolute_url()).status_code == 404
