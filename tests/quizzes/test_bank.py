@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from quizzes.bank import bank_export
+from quizzes.models import Choice, Question
+from tests.factories import (
+    LayerFactory,
+    QuestionFactory,
+    ServiceFactory,
+    multiple_question,
+    owner_question,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bank():
+    service, layer = ServiceFactory(slug="ec2"), LayerFactory(slug="guest-os")
+    questions = [QuestionFactory(), owner_question(), multiple_question()]
+    for question in questions:
+        question.services.add(service)
+        question.layers.add(layer)
+    return questions
+
+
+def snapshot():
+    return json.dumps(bank_export(), sort_keys=True)
+
+
+def test_export_then_import_reproduces_the_bank(bank, tmp_path):
+    path = tmp_path / "bank.json"
+    call_command("export_questions", str(path))
+    before = snapshot()
+    Question.objects.all().delete()
+    call_command("import_questions", str(path))
+    assert snapshot() == before
+    assert Question.objects.count() == 3
+
+
+def test_import_updates_by_ref_without_duplicating(bank, tmp_path):
+    path = tmp_path / "bank.json"
+    data = bank_export()
+    data["questions"][0]["stem"] = "A clearer stem"
+    path.write_text(json.dumps(data))
+    call_command("import_questions", str(path))
+    assert Question.objects.count() == 3
+    assert Question.objects.get(ref=data["questions"][0]["ref"]).stem == "A clearer stem"
+
+
+def _break(data, how):
+    item = data["questions"][1]
+    if how == "missing field":
+        del item["explanation"]
+    elif how == "two correct on single":
+        single = data["questions"][0]
+        single["choices"][1]["is_correct"] = True
+        return "Question 1", "Mark exactly one choice correct (now 2)"
+    elif how == "unknown service":
+        item["services"] = ["mainframe"]
+        return "Question 2", "unknown service “mainframe”"
+    return "Question 2", "missing or wrong type: explanation"
+
+
+@pytest.mark.parametrize("how", ["missing field", "two correct on single", "unknown service"])
+def test_broken_file_changes_nothing_and_names_the_problem(bank, tmp_path, capsys, how):
+    data = bank_export()
+    data["questions"][0]["stem"] = "This edit must not land"
+    where, message = _break(data, how)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    before = snapshot()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_questions", str(path))
+    assert snapshot() == before
+    err = capsys.readouterr().err
+    assert where in err and message in err
+
+
+def test_bad_json_is_reported_with_its_position(bank, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "srm-academy-questions", "version": 1, "questions": [}')
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"not valid JSON \(line 1, column"):
+        call_command("import_questions", str(path))
+    assert snapshot() == before
+
+
+def test_dry_run_changes_nothing(bank, tmp_path):
+    data = bank_export()
+    data["questions"][0]["stem"] = "Changed"
+    path = tmp_path / "bank.json"
+    path.write_text(json.dumps(data))
+    before = snapshot()
+    call_command("import_questions", str(path), "--dry-run")
+    assert snapshot() == before
+
+
+def test_choices_keep_their_order_and_rationales(bank, tmp_path):
+    path = tmp_path / "bank.json"
+    call_command("export_questions", str(path))
+    Question.objects.all().delete()
+    call_command("import_questions", str(path))
+    texts = list(Choice.objects.filter(question__kind="owner").values_list("text", flat=True))
+    assert texts == ["AWS", "Customer", "Shared"]
+    assert all(Choice.objects.values_list("rationale", flat=True))
