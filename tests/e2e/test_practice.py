@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a-long-unusual-passphrase-42"
+
+
+@pytest.fixture
+def lesson(site):
+    from lessons.models import Lesson
+
+    return Lesson.objects.create(
+        slug="e2e-lesson",
+        title="E2E lesson",
+        summary="s",
+        position=99,
+        prompt="p",
+        prompt_answer="a",
+        body="## Body",
+        takeaways="t1\nt2\nt3",
+        published=True,
+    )
+
+
+def test_instructor_authors_and_publishes_then_a_learner_practises(
+    browser, page, site, lesson, django_user_model
+):
+    django_user_model.objects.create_superuser("inst", "inst@example.com", PASSWORD)
+    page.goto(f"{site}/admin/login/?next=/admin/quizzes/question/add/")
+    page.get_by_label("Username").fill("inst")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.locator("#id_ref").fill("e2e-001")
+    page.locator("#id_kind").select_option("owner")
+    page.locator("#id_stem").fill("A team leaves an S3 bucket open to the internet. Who fixes it?")
+    page.locator("#id_explanation").fill("Bucket access settings are configured by the customer.")
+    page.locator("#id_lesson").select_option(label="E2E lesson")
+    page.get_by_text("Add another Choice").click()
+    for i, (text, correct) in enumerate([("AWS", False), ("Customer", True), ("Shared", False)]):
+        page.locator(f"#id_choices-{i}-position").fill(str(i + 1))
+        page.locator(f"#id_choices-{i}-text").fill(text)
+        page.locator(f"#id_choices-{i}-rationale").fill(f"Because {text}.")
+        if correct:
+            page.locator(f"#id_choices-{i}-is_correct").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was added successfully").wait_for()
+
+    # Publish it with the bulk action.
+    page.get_by_role("row", name="e2e-001").get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option("publish")
+    page.locator("button[name=index]").click()
+    page.get_by_text("Published 1 question(s).").wait_for()
+
+    learner = browser.new_context().new_page()
+    learner.goto(f"{site}/practice/lesson/e2e-lesson/")
+    learner.evaluate("window.__noReload = true")
+    learner.get_by_label("Shared").check()
+    learner.get_by_role("button", name="Check answer").click()
+    learner.locator(".verdict").wait_for()
+    assert "Not quite." in learner.locator(".verdict").inner_text()
+    assert learner.evaluate("window.__noReload") is True
+    assert "Because Shared." in learner.locator("#question-card").inner_text()
+    assert "Correct answer" in learner.locator(".choice--key").inner_text()
+    assert "1 answered, 0 right" in learner.locator("#practice-tally").inner_text()
+    learner.context.close()
+
+
+def test_practice_works_with_javascript_off(browser, site, lesson):
+    from tests.factories import owner_question
+
+    owner_question(lesson=lesson)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    page.get_by_label("Customer").check()
+    page.get_by_role("button", name="Check answer").click()
+    page.locator(".verdict").wait_for()
+    assert "Right." in page.locator(".verdict").inner_text()
+    assert "/practice/answers/" in page.url
+    context.close()
+
+
+def test_drill_feedback_appears_in_place(page, site):
+    page.goto(f"{site}/practice/drill/")
+    page.get_by_label("Customer").check()
+    page.get_by_role("button", name="Check answer").click()
+    page.locator(".verdict").wait_for()
+    assert page.get_by_role("link", name="Next question").is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_practice_pages_have_no_serious_violations(page, site, lesson, scheme):
+    from tests.factories import multiple_question
+
+    multiple_question(lesson=lesson)
+    page.emulate_media(color_scheme=scheme)
+    for path in ("/practice/", "/practice/lesson/e2e-lesson/", "/practice/drill/"):
+        page.goto(f"{site}{path}")
+        assert_accessible(page)
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    page.locator("input[name=choice]").nth(0).check()
+    page.locator("input[name=choice]").nth(1).check()
+    page.get_by_role("button", name="Check answer").click()
+    page.locator(".verdict").wait_for()
+    assert_accessible(page)  # the feedback card
