@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 
 @pytest.fixture(autouse=True)
@@ -12,12 +14,52 @@ def _plain_static_storage(settings):
     }
 
 
-@pytest.fixture
-def shipped_content(db):
-    """The content `make run` ships: 13 layers, the services, the matrix, controls."""
-    from lessons.services import content_load
+def _content_models() -> list:
+    """Every table the shipped fixtures fill, parents before children."""
+    from lessons.models import Control, Layer, Lesson, Responsibility, Service
+    from quizzes.models import Choice, Question
 
-    content_load()
+    return [
+        Layer,
+        Service,
+        Responsibility,
+        Control,
+        Lesson,
+        Lesson.prerequisites.through,
+        Lesson.services.through,
+        Question,
+        Question.services.through,
+        Question.layers.through,
+        Choice,
+    ]
+
+
+@pytest.fixture(scope="session")
+def _shipped_rows(django_db_setup, django_db_blocker) -> list:
+    """Load the real fixtures once (through loaddata, as `make run` does) and keep the rows."""
+    from quizzes.content import content_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        content_load()
+        rows = [(model, list(model.objects.values())) for model in _content_models()]
+        transaction.set_rollback(True)
+    return rows
+
+
+def restore_content(rows) -> None:
+    """Copy the shipped rows in with one INSERT per table (loaddata takes seconds)."""
+    for model, table_rows in rows:
+        model.objects.bulk_create(model(**row) for row in table_rows)
+    # Rows came with their ids: move PostgreSQL's sequences past them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), _content_models()):
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def shipped_content(db, _shipped_rows) -> None:
+    """The content `make run` ships: layers, services, matrix, controls, lessons, questions."""
+    restore_content(_shipped_rows)
 
 
 @pytest.fixture

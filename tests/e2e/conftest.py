@@ -77,11 +77,11 @@ def page(browser) -> Iterator:
 
 
 @pytest.fixture
-def site(live_server, transactional_db) -> str:
+def site(live_server, transactional_db, _shipped_rows) -> str:
     """The live server's address, with the shipped content loaded."""
-    from lessons.services import content_load
+    from tests.conftest import restore_content
 
-    content_load()
+    restore_content(_shipped_rows)
     return live_server.url
 
 

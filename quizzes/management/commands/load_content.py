@@ -1,4 +1,4 @@
-"""Load the shipped content from fixtures/: layers, services, matrix, controls, lessons.
+"""Load the shipped content from fixtures/: layers, services, matrix, controls, lessons, questions.
 
 Safe to run any number of times: rows are matched by slug and updated in place.
 """
@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from lessons.models import Control, Layer, Lesson, Responsibility, Service
-from lessons.services import content_load
+from quizzes.content import content_load
+from quizzes.models import Question
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 f"{Service.objects.count()} services, "
                 f"{Responsibility.objects.count()} matrix cells, "
                 f"{Control.objects.count()} controls, "
-                f"{Lesson.objects.count()} lessons."
+                f"{Lesson.objects.count()} lessons, "
+                f"{Question.objects.count()} questions."
             )
         )

@@ -1,0 +1,115 @@
+"""The question bank we ship meets the bar the exam sets."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from django.db.models import Count, Q
+
+from lessons.models import Layer, Responsibility, Service
+from quizzes.models import Question
+from quizzes.validation import ChoiceDraft, question_problems
+
+pytestmark = pytest.mark.django_db
+
+CANONICAL_SERVICES = [
+    "ec2", "rds", "lambda", "s3", "dynamodb", "ecs-ec2", "fargate", "vpc", "iam", "workspaces"
+]  # fmt: skip
+
+# Every example or trap the seeds use, found by the words its scenario must contain.
+SEED_SCENARIOS = {
+    "unpatched EC2 operating system": [r"\bEC2\b", r"patch"],
+    "data-centre power failure": [r"power"],
+    "public S3 bucket": [r"bucket", r"public"],
+    "failed AWS hardware": [r"(hardware|disk|storage device|server)", r"fail"],
+    "unrotated RDS password": [r"\bRDS\b|database", r"password", r"rotat"],
+    "EC2 hacked through open SSH": [r"SSH"],
+    "publicly reachable RDS": [r"\bRDS\b", r"public"],
+    "Lambda secrets in environment variables": [r"environment variable"],
+    "static website on S3 and CloudFront": [r"CloudFront"],
+    "compliance reports from AWS Artifact": [r"Artifact"],
+    "IAM skipped inside a private subnet": [r"private subnet"],
+    "WorkSpaces user access": [r"WorkSpaces"],
+}
+
+
+PUBLISHED = Q(questions__status=Question.Status.PUBLISHED)
+
+
+@pytest.fixture
+def bank(shipped_content):
+    return list(
+        Question.objects.published()
+        .select_related("lesson")
+        .prefetch_related("choices", "services", "layers")
+    )
+
+
+def test_size_and_mix(bank):
+    kinds = Counter(q.kind for q in bank)
+    assert len(bank) >= 180
+    assert kinds["owner"] >= 0.4 * len(bank)
+    assert kinds["multiple"] >= 25
+    difficulty = Counter(q.difficulty for q in bank)
+    assert all(difficulty[level] >= 0.2 * len(bank) for level in (1, 2, 3)), difficulty
+
+
+def test_every_service_and_layer_has_at_least_five_questions(shipped_content):
+    per_service = dict(
+        Service.objects.annotate(n=Count("questions", filter=PUBLISHED)).values_list("slug", "n")
+    )
+    assert all(per_service[slug] >= 5 for slug in CANONICAL_SERVICES), per_service
+    per_layer = dict(
+        Layer.objects.annotate(n=Count("questions", filter=PUBLISHED)).values_list("slug", "n")
+    )
+    assert len(per_layer) == 13 and min(per_layer.values()) >= 5, per_layer
+
+
+def test_every_question_is_exam_shaped_and_fully_explained(bank):
+    for question in bank:
+        choices = list(question.choices.all())
+        drafts = [ChoiceDraft(c.text, c.is_correct) for c in choices]
+        assert question_problems(kind=question.kind, choose=question.choose, choices=drafts) == []
+        assert question.explanation.strip(), question.ref
+        assert question.lesson.published, question.ref
+        assert question.layers.all(), f"{question.ref} has no layer"
+        for choice in choices:
+            if not choice.is_correct:
+                assert choice.rationale.strip(), f"{question.ref}: wrong choice without rationale"
+        if question.kind == "single":
+            assert len(choices) == 4, question.ref
+        if question.kind == "multiple":
+            assert len(choices) >= 5, question.ref
+            assert re.search(r"choose (two|three|four|\d)", question.stem, re.I), question.ref
+
+
+def test_every_seed_scenario_is_asked(bank):
+    missing = [
+        name
+        for name, patterns in SEED_SCENARIOS.items()
+        if not any(all(re.search(p, q.stem, re.I) for p in patterns) for q in bank)
+    ]
+    assert missing == []
+
+
+def test_owner_keys_agree_with_the_matrix(bank):
+    matrix = {
+        (cell.service.slug, cell.layer.slug): cell.get_owner_display()
+        for cell in Responsibility.objects.select_related("service", "layer")
+    }
+    checked = 0
+    for question in bank:
+        services, layers = list(question.services.all()), list(question.layers.all())
+        if question.kind != "owner" or len(services) != 1 or len(layers) != 1:
+            continue
+        key = next(c.text for c in question.choices.all() if c.is_correct)
+        assert key == matrix[(services[0].slug, layers[0].slug)], question.ref
+        checked += 1
+    assert checked >= 30
+
+
+def test_stems_are_not_repeated(bank):
+    stems = Counter(" ".join(q.stem.lower().split()) for q in bank)
+    assert [stem for stem, n in stems.items() if n > 1] == []
