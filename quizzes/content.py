@@ -7,7 +7,12 @@ from django.db import transaction
 
 from lessons.services import SUBJECT_FIXTURES
 
-QUESTION_FIXTURES = ["questions_concepts", "questions_compute", "questions_platform"]
+QUESTION_FIXTURES = [
+    "questions_concepts",
+    "questions_compute",
+    "questions_platform",
+    "blueprints",
+]
 SHIPPED_FIXTURES = [*SUBJECT_FIXTURES, *QUESTION_FIXTURES]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from quizzes.models import QuestionReport
+from quizzes.models import LearnerProfile, QuestionReport
 
 
 class ReportForm(forms.ModelForm):
@@ -16,3 +16,15 @@ class ReportForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         }
         labels = {"reason": "What’s wrong?", "note": "Tell us more (optional)"}
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = LearnerProfile
+        fields = ["time_multiplier"]
+        widgets = {"time_multiplier": forms.RadioSelect}
+        labels = {"time_multiplier": "Time allowed in timed exams"}
+        help_texts = {
+            "time_multiplier": "If you have an exam accommodation for extra time, practise with "
+            "it here. It applies to every exam you start after saving."
+        }

@@ -10,6 +10,11 @@ from django.urls import reverse
 from lessons.models import Layer, Lesson, Responsibility, Service
 
 
+class SlugNaturalKeyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
 class QuestionQuerySet(models.QuerySet):
     def get_by_natural_key(self, ref: str):
         return self.get(ref=ref)
@@ -193,3 +198,155 @@ class QuestionReport(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class ExamBlueprint(models.Model):
+    """A kind of practice exam: how many questions, how long, and how it is scored."""
+
+    class Mode(models.TextChoices):
+        TIMED = "timed", "Timed (feedback after submitting)"
+        PRACTICE = "practice", "Practice (feedback after each answer)"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TIMED)
+    question_count = models.PositiveSmallIntegerField()
+    unscored_count = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Questions picked at random, not marked and not counted (as on CLF-C02).",
+    )
+    minutes = models.PositiveSmallIntegerField()
+    pass_score = models.PositiveSmallIntegerField(default=700, help_text="Scaled, 100–1000.")
+    shuffle_choices = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+
+    objects = SlugNaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "question_count"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unscored_count__lt=models.F("question_count")),
+                name="some_questions_are_scored",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_score__gte=100, pass_score__lte=1000), name="pass_score_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def scored_count(self) -> int:
+        return self.question_count - self.unscored_count
+
+
+class LearnerProfile(models.Model):
+    """Per-learner settings; today, the extra exam time they are allowed (WCAG 2.2.1)."""
+
+    class ExtraTime(models.TextChoices):
+        NONE = "1.0", "Standard time"
+        HALF = "1.5", "Time and a half (×1.5)"
+        DOUBLE = "2.0", "Double time (×2)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    time_multiplier = models.CharField(
+        "exam time", max_length=3, choices=ExtraTime.choices, default=ExtraTime.NONE
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_time_multiplier_display()}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_user(self, user) -> AttemptQuerySet:
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def in_progress(self) -> AttemptQuerySet:
+        return self.filter(state=Attempt.State.IN_PROGRESS)
+
+
+class Attempt(models.Model):
+    """One sitting of an exam blueprint by one learner. The server owns its clock."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Time ran out"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    blueprint = models.ForeignKey(ExamBlueprint, on_delete=models.PROTECT, related_name="attempts")
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    time_multiplier = models.CharField(max_length=3, default="1.0")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Scored items right."
+    )
+    scored_count = models.PositiveSmallIntegerField(default=0)
+    scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # A second tab or a double click can't start two live attempts of one exam.
+            models.UniqueConstraint(
+                fields=["user", "blueprint"],
+                condition=Q(state="in_progress"),
+                name="one_live_attempt_per_exam",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.blueprint} · {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state != self.State.IN_PROGRESS
+
+
+class AttemptItem(models.Model):
+    """One question of an attempt, with what the learner has chosen so far."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
+    position = models.PositiveSmallIntegerField()
+    choice_order = models.JSONField(default=list, help_text="Choice ids in display order.")
+    selected = models.JSONField(default=list)
+    flagged = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    scored = models.BooleanField(default=True)
+    correct = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="question_once_per_attempt"
+            ),
+            models.UniqueConstraint(fields=["attempt", "position"], name="one_item_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} #{self.position}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.selected)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from quizzes import views
+from quizzes import exam_views, views
 
 app_name = "quizzes"
 
@@ -33,4 +33,10 @@ urlpatterns = [
     path("practice/answers/<int:pk>/", views.practice_feedback, name="practice_feedback"),
     path("practice/questions/<int:pk>/", views.practice_question, name="practice_question"),
     path("practice/questions/<int:pk>/report", views.question_report, name="question_report"),
+    path("exams/", exam_views.exam_list, name="exam_list"),
+    path("exams/<slug:slug>/start", exam_views.exam_start, name="exam_start"),
+    path("attempts/<int:pk>/", exam_views.attempt_detail, name="attempt_detail"),
+    path("attempts/<int:pk>/q/<int:n>/", exam_views.attempt_question, name="attempt_question"),
+    path("attempts/<int:pk>/submit", exam_views.attempt_submit_view, name="attempt_submit"),
+    path("attempts/<int:pk>/result/", exam_views.attempt_result, name="attempt_result"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from quizzes.exam_views import profile
 from srm_site.accounts import signup
 from srm_site.views import healthz
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/signup/", signup, name="signup"),
+    path("accounts/profile/", profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
     path("", include("lessons.urls")),

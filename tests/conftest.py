@@ -17,7 +17,7 @@ def _plain_static_storage(settings):
 def _content_models() -> list:
     """Every table the shipped fixtures fill, parents before children."""
     from lessons.models import Control, Layer, Lesson, Responsibility, Service
-    from quizzes.models import Choice, Question
+    from quizzes.models import Choice, ExamBlueprint, Question
 
     return [
         Layer,
@@ -31,6 +31,7 @@ def _content_models() -> list:
         Question.services.through,
         Question.layers.through,
         Choice,
+        ExamBlueprint,
     ]
 
 

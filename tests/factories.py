@@ -6,7 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
-from quizzes.models import Choice, Question
+from quizzes.models import Choice, ExamBlueprint, Question
 
 
 class LayerFactory(DjangoModelFactory):
@@ -153,3 +153,28 @@ def multiple_question(**kwargs) -> Question:
         choices=[("A", True), ("B", True), ("C", False), ("D", False), ("E", False)],
         **kwargs,
     )
+
+
+class BlueprintFactory(DjangoModelFactory):
+    class Meta:
+        model = ExamBlueprint
+
+    slug = factory.Sequence(lambda n: f"exam-{n}")
+    title = factory.Sequence(lambda n: f"Exam {n}")
+    question_count = 10
+    minutes = 15
+    shuffle_choices = False
+
+
+def build_bank(count: int) -> list[Question]:
+    """`count` published questions spread over five services and five layers."""
+    services = [ServiceFactory() for _ in range(5)]
+    layers = [LayerFactory() for _ in range(5)]
+    lesson = LessonFactory()
+    questions = []
+    for i in range(count):
+        question = QuestionFactory(lesson=lesson)
+        question.services.add(services[i % 5])
+        question.layers.add(layers[(i // 5) % 5])
+        questions.append(question)
+    return questions

@@ -1,0 +1,235 @@
+"""Timed exams: the list, starting, the question page, submitting and the result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lessons.models import Layer, Service
+from quizzes.exams import (
+    AttemptClosed,
+    BadAnswer,
+    LateAnswer,
+    attempt_answer,
+    attempt_finalize_if_expired,
+    attempt_start,
+    attempt_submit,
+    seconds_left,
+)
+from quizzes.forms import ProfileForm
+from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile, Question
+from quizzes.results import attempt_breakdown
+from quizzes.selection import SelectionError
+from srm_site.http import HtmxHttpRequest
+
+
+@require_GET
+def exam_list(request: HtmxHttpRequest) -> TemplateResponse:
+    """The exams on offer, and the learner's past attempts with their scores."""
+    available = Question.objects.published().count()
+    blueprints = list(ExamBlueprint.objects.filter(published=True))
+    for blueprint in blueprints:
+        blueprint.startable = blueprint.question_count <= available
+    attempts = Attempt.objects.for_user(request.user).select_related("blueprint")[:50]
+    context = {"blueprints": blueprints, "attempts": attempts, "available": available}
+    return TemplateResponse(request, "quizzes/exam_list.html", context)
+
+
+@login_required
+@require_POST
+def exam_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Start the exam, or resume the live attempt of it."""
+    blueprint = get_object_or_404(ExamBlueprint, slug=slug, published=True)
+    try:
+        started = attempt_start(user=request.user, blueprint=blueprint)
+    except SelectionError as error:
+        messages.error(request, str(error))
+        return redirect("quizzes:exam_list")
+    if started.resumed:
+        messages.info(
+            request, "You already had this exam under way; it continues where you left it."
+        )
+    return redirect(started.attempt)
+
+
+def _attempt_or_404(request, pk: int) -> Attempt:
+    """The learner's own attempt (anyone else's is a 404), finalised if time is up."""
+    attempt = get_object_or_404(
+        Attempt.objects.for_user(request.user).select_related("blueprint"), pk=pk
+    )
+    attempt_finalize_if_expired(attempt=attempt)
+    return attempt
+
+
+def _result_url(attempt: Attempt) -> str:
+    return reverse("quizzes:attempt_result", kwargs={"pk": attempt.pk})
+
+
+@login_required
+@require_GET
+def attempt_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The attempt: its result once finished, else its first unanswered question."""
+    attempt = _attempt_or_404(request, pk)
+    if attempt.is_finished:
+        return redirect(_result_url(attempt))
+    first_open = attempt.items.filter(selected=[]).values_list("position", flat=True).first()
+    return redirect("quizzes:attempt_question", pk=pk, n=first_open or 1)
+
+
+def _navigator(attempt: Attempt) -> list[dict]:
+    return list(attempt.items.values("position", "selected", "flagged"))
+
+
+def _exam_context(attempt: Attempt, item: AttemptItem, navigator: list[dict]) -> dict:
+    total = len(navigator)
+    answered = sum(1 for row in navigator if row["selected"])
+    return {
+        "attempt": attempt,
+        "item": item,
+        "navigator": navigator,
+        "total": total,
+        "answered": answered,
+        "flagged": sum(1 for row in navigator if row["flagged"]),
+        "remaining": seconds_left(attempt),
+        "percent": round(100 * answered / total) if total else 0,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
+    """Question n of the attempt; a POST saves the choice and flag at once."""
+    attempt = _attempt_or_404(request, pk)
+    if attempt.is_finished and request.method == "GET":
+        return redirect(_result_url(attempt))
+    item = get_object_or_404(attempt.items.select_related("question"), position=n)
+    if request.method == "POST":
+        return _save_answer(request, attempt=attempt, item=item)
+    by_id = {choice.pk: choice for choice in Choice.objects.filter(question_id=item.question_id)}
+    context = _exam_context(attempt, item, _navigator(attempt))
+    context["choices"] = [by_id[cid] for cid in item.choice_order if cid in by_id]
+    return TemplateResponse(request, "quizzes/attempt_question.html", context)
+
+
+def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpResponse:
+    try:
+        attempt_answer(
+            attempt=attempt,
+            item=item,
+            selected=request.POST.getlist("choice"),
+            flagged=bool(request.POST.get("flagged")),
+        )
+    except (LateAnswer, AttemptClosed):
+        if attempt.state == Attempt.State.EXPIRED:
+            message = (
+                "Time is up. This answer arrived after the deadline and was not saved; "
+                "everything you saved before the deadline has been marked."
+            )
+        else:
+            message = "This exam is finished, so answers can’t change now."
+        return _refused(request, attempt, message)
+    except BadAnswer:
+        return HttpResponse("That choice isn’t part of this question.", status=400)
+    if request.htmx:
+        context = _exam_context(attempt, item, _navigator(attempt))
+        return TemplateResponse(request, "quizzes/_exam_saved.html", context)
+    total = attempt.items.count()
+    go = request.POST.get("go", "")
+    if go == "submit" or (go == "next" and item.position >= total):
+        return redirect("quizzes:attempt_submit", pk=attempt.pk)
+    step = {"next": 1, "prev": -1}.get(go, 0)
+    target = min(max(item.position + step, 1), total)
+    return redirect("quizzes:attempt_question", pk=attempt.pk, n=target)
+
+
+def _refused(request, attempt: Attempt, message: str) -> HttpResponse:
+    """HTTP 409: the server's clock or state says no; say so and point to the result."""
+    context = {"attempt": attempt, "message": message, "result_url": _result_url(attempt)}
+    template = "quizzes/_exam_refused.html" if request.htmx else "quizzes/attempt_refused.html"
+    return TemplateResponse(request, template, context, status=409)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_submit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: confirm, listing unanswered and flagged questions. POST: finish and grade."""
+    attempt = _attempt_or_404(request, pk)
+    if attempt.is_finished:
+        return redirect(_result_url(attempt))
+    if request.method == "POST":
+        attempt_submit(attempt=attempt)
+        return redirect(_result_url(attempt))
+    navigator = _navigator(attempt)
+    context = {
+        "attempt": attempt,
+        "unanswered": [row["position"] for row in navigator if not row["selected"]],
+        "flagged_items": [row["position"] for row in navigator if row["flagged"]],
+        "total": len(navigator),
+        "remaining": seconds_left(attempt),
+    }
+    return TemplateResponse(request, "quizzes/attempt_submit.html", context)
+
+
+REVIEW_FILTERS = {
+    "all": "All questions",
+    "wrong": "Wrong only",
+    "flagged": "Flagged only",
+}
+
+
+@login_required
+@require_GET
+def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Scaled score, pass or fail, breakdown, weakest areas and a full review."""
+    attempt = _attempt_or_404(request, pk)
+    if not attempt.is_finished:
+        return redirect("quizzes:attempt_detail", pk=pk)
+    items = list(
+        attempt.items.select_related("question__lesson").prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.order_by("position")),
+            Prefetch("question__services", queryset=Service.objects.only("slug", "name")),
+            Prefetch("question__layers", queryset=Layer.objects.only("slug", "name")),
+        )
+    )
+    show = request.GET.get("show", "all")
+    if show not in REVIEW_FILTERS:
+        show = "all"
+    review = [
+        item
+        for item in items
+        if show == "all"
+        or (show == "wrong" and not item.correct)
+        or (show == "flagged" and item.flagged)
+    ]
+    used = (attempt.finished_at - attempt.started_at).total_seconds()
+    context = {
+        "attempt": attempt,
+        "items": items,
+        "review": review,
+        "show": show,
+        "filters": REVIEW_FILTERS,
+        "breakdown": attempt_breakdown(items),
+        "minutes_used": int(used // 60),
+        "seconds_used": int(used % 60),
+        "unscored": [item.position for item in items if not item.scored],
+    }
+    return TemplateResponse(request, "quizzes/attempt_result.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HtmxHttpRequest) -> HttpResponse:
+    """The learner's settings: extra exam time applies to exams started afterwards."""
+    learner_profile, _ = LearnerProfile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=learner_profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved. Exams you start from now on use this time allowance.")
+        return redirect("profile")
+    return TemplateResponse(request, "registration/profile.html", {"form": form})

@@ -1,0 +1,213 @@
+"""Timed exams: starting, answering, the server's clock, submitting and scoring.
+
+Scaled score (documented for learners on the result page):
+
+    scaled = 100 + round(900 × right ÷ scored)
+
+so 0 right is 100, all right is 1000, and the 700 pass line needs two thirds
+right (e.g. 34 of 50 scored questions in the full simulation). Unscored items
+never count.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quizzes.grading import is_correct
+from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile
+from quizzes.selection import select_questions
+
+GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
+
+
+class LateAnswer(Exception):
+    """The answer arrived after the deadline (plus grace); it was not stored."""
+
+
+class AttemptClosed(Exception):
+    """The attempt is finished; it can't be answered any more."""
+
+
+class BadAnswer(ValueError):
+    """The answer names choices the question doesn't have."""
+
+
+def now() -> datetime:
+    """The server's clock (tests move it with time-machine)."""
+    return timezone.now()
+
+
+def scaled_score(*, right: int, scored: int) -> int:
+    if scored <= 0:
+        return 100
+    return 100 + round(900 * right / scored)
+
+
+def time_multiplier_for(user) -> str:
+    profile = LearnerProfile.objects.filter(user=user).only("time_multiplier").first()
+    return profile.time_multiplier if profile else LearnerProfile.ExtraTime.NONE
+
+
+@dataclass(frozen=True)
+class Started:
+    attempt: Attempt
+    resumed: bool
+
+
+def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None = None) -> Started:
+    """Start an attempt, or resume the learner's live one of this blueprint.
+
+    A live attempt whose time has run out is finalised first, and a new one starts.
+    Raises SelectionError when the bank is too small.
+    """
+    live = Attempt.objects.in_progress().filter(user=user, blueprint=blueprint).first()
+    if live and not attempt_finalize_if_expired(attempt=live):
+        return Started(attempt=live, resumed=True)
+    rng = rng or random.Random()
+    question_ids = select_questions(count=blueprint.question_count, rng=rng)
+    unscored = set(rng.sample(range(1, len(question_ids) + 1), blueprint.unscored_count))
+    multiplier = time_multiplier_for(user)
+    started = now()
+    deadline = started + timedelta(minutes=blueprint.minutes) * float(Decimal(multiplier))
+    choice_ids: dict[int, list[int]] = {}
+    for qid, cid in (
+        Choice.objects.filter(question_id__in=question_ids)
+        .order_by("question_id", "position")
+        .values_list("question_id", "pk")
+    ):
+        choice_ids.setdefault(qid, []).append(cid)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                blueprint=blueprint,
+                started_at=started,
+                deadline=deadline,
+                time_multiplier=multiplier,
+                scored_count=blueprint.scored_count,
+            )
+            AttemptItem.objects.bulk_create(
+                AttemptItem(
+                    attempt=attempt,
+                    question_id=qid,
+                    position=position,
+                    choice_order=_ordered(choice_ids.get(qid, []), blueprint, rng),
+                    scored=position not in unscored,
+                )
+                for position, qid in enumerate(question_ids, start=1)
+            )
+    except IntegrityError:
+        # Another tab started the same exam a moment ago: join that attempt.
+        live = Attempt.objects.in_progress().get(user=user, blueprint=blueprint)
+        return Started(attempt=live, resumed=True)
+    return Started(attempt=attempt, resumed=False)
+
+
+def _ordered(ids: list[int], blueprint: ExamBlueprint, rng: random.Random) -> list[int]:
+    ids = list(ids)
+    if blueprint.shuffle_choices:
+        rng.shuffle(ids)
+    return ids
+
+
+def seconds_left(attempt: Attempt, at: datetime | None = None) -> int:
+    return max(0, int((attempt.deadline - (at or now())).total_seconds()))
+
+
+def attempt_answer(
+    *, attempt: Attempt, item: AttemptItem, selected: list[str], flagged: bool
+) -> AttemptItem:
+    """Save a choice and flag the moment they are made.
+
+    Refuses (LateAnswer) after the deadline plus grace, finalising the attempt
+    as expired; refuses (AttemptClosed) once the attempt is finished.
+    """
+    if attempt.is_finished:
+        raise AttemptClosed
+    moment = now()
+    if moment > attempt.deadline + GRACE:
+        attempt_submit(attempt=attempt, expired=True)
+        raise LateAnswer
+    valid = set(item.choice_order)
+    try:
+        picked = sorted({int(value) for value in selected})
+    except (TypeError, ValueError):
+        raise BadAnswer from None
+    if not set(picked) <= valid:
+        raise BadAnswer
+    # One UPDATE, guarded by state: a concurrent submit or second tab can't
+    # resurrect a finished attempt, and the row is never duplicated.
+    updated = AttemptItem.objects.filter(
+        pk=item.pk, attempt__state=Attempt.State.IN_PROGRESS
+    ).update(selected=picked, flagged=flagged, answered_at=moment if picked else None)
+    if not updated:
+        raise AttemptClosed
+    item.selected, item.flagged = picked, flagged
+    item.answered_at = moment if picked else None
+    return item
+
+
+def attempt_finalize_if_expired(*, attempt: Attempt) -> bool:
+    """Finalise a live attempt whose time (plus grace) is up. True if it was."""
+    if attempt.state == Attempt.State.IN_PROGRESS and now() > attempt.deadline + GRACE:
+        attempt_submit(attempt=attempt, expired=True)
+        return True
+    return attempt.state == Attempt.State.EXPIRED
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
+    """Grade the attempt once; submitting again (or from two tabs) changes nothing."""
+    locked = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("blueprint")
+        .get(pk=attempt.pk)
+    )
+    if locked.is_finished:
+        _copy(locked, attempt)
+        return attempt
+    items = list(locked.items.only("pk", "attempt_id", "question_id", "selected", "scored"))
+    correct: dict[int, set[int]] = {}
+    for qid, cid in Choice.objects.filter(
+        question_id__in=[item.question_id for item in items], is_correct=True
+    ).values_list("question_id", "pk"):
+        correct.setdefault(qid, set()).add(cid)
+    for item in items:
+        item.correct = is_correct(
+            selected=item.selected, correct=correct.get(item.question_id, ())
+        )
+    AttemptItem.objects.bulk_update(items, ["correct"])
+    right = sum(1 for item in items if item.scored and item.correct)
+    scored = sum(1 for item in items if item.scored)
+    locked.score = right
+    locked.scored_count = scored
+    locked.scaled_score = scaled_score(right=right, scored=scored)
+    locked.passed = locked.scaled_score >= locked.blueprint.pass_score
+    locked.state = Attempt.State.EXPIRED if expired else Attempt.State.SUBMITTED
+    locked.finished_at = min(now(), locked.deadline) if expired else now()
+    locked.save(
+        update_fields=["score", "scored_count", "scaled_score", "passed", "state", "finished_at"]
+    )
+    _copy(locked, attempt)
+    return attempt
+
+
+def _copy(source: Attempt, target: Attempt) -> None:
+    for field in ("score", "scored_count", "scaled_score", "passed", "state", "finished_at"):
+        setattr(target, field, getattr(source, field))
+
+
+def attempts_finalize_expired() -> int:
+    """Finalise every live attempt whose time is up (for cron). Returns how many."""
+    overdue = Attempt.objects.in_progress().filter(deadline__lt=now() - GRACE)
+    count = 0
+    for attempt in overdue.select_related("blueprint"):
+        attempt_submit(attempt=attempt, expired=True)
+        count += 1
+    return count
