@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a-long-unusual-passphrase-42"
+
+
+@pytest.fixture
+def learner_page(page, site, django_user_model):
+    django_user_model.objects.create_user("sitter", "sitter@example.com", PASSWORD)
+    page.goto(f"{site}/accounts/login/?next=/exams/")
+    page.get_by_label("Username").fill("sitter")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Practice exams").wait_for()
+    return page
+
+
+def saved(page):
+    page.locator("#save-status", has_text="Saved").wait_for()
+
+
+def test_sit_quick_check_from_start_to_review(learner_page, site):
+    page = learner_page
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    assert page.locator("#timer .timer__value").inner_text().startswith(("14:", "15:"))
+
+    # Question 1: answer by clicking (first choice, or two for a multiple).
+    choices = page.locator("input[name=choice]")
+    choices.nth(0).check()
+    saved(page)
+    if choices.first.get_attribute("type") == "checkbox":
+        choices.nth(1).check()
+        saved(page)
+    first_pick = choices.nth(0).get_attribute("value")
+    assert "Answered 1 of 10" in page.locator("#exam-status").inner_text()
+    assert page.locator(".nav-item--answered").count() == 1
+
+    # Flag it with the keyboard, then move on with the arrow key.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("f")
+    page.locator("#save-status", has_text="flagged").wait_for()
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("heading", name="Question 2").wait_for()
+
+    # Question 2: answer by keyboard.
+    page.keyboard.press("2")
+    saved(page)
+    second_pick = page.locator("input[name=choice]:checked").first.get_attribute("value")
+
+    # Reload: everything is as it was, with the same clock.
+    page.reload()
+    assert page.locator(f'input[value="{second_pick}"]').is_checked()
+    page.get_by_role("link", name="1 answered, flagged").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    assert page.locator(f'input[value="{first_pick}"]').is_checked()
+    assert page.locator("#flagged").is_checked()
+    assert page.locator(".nav-item--flagged").count() == 1
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Review and submit the exam").click()
+    page.get_by_role("heading", name="Ready to submit?").wait_for()
+    assert "8 not answered" in page.content()
+    assert "1 flagged for review" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Submit and see my score").click()
+    page.locator(".score__number").wait_for()
+    assert "pass mark 700" in page.locator(".score").inner_text()
+    assert page.locator(".review-item").count() == 10
+    assert page.locator(".choice--key").count() >= 10
+    assert_accessible(page)
+    page.get_by_role("link", name="Flagged only").click()
+    assert page.locator(".review-item").count() == 1
+
+
+def test_exam_works_with_javascript_off(browser, site, django_user_model):
+    django_user_model.objects.create_user("nojs", "nojs@example.com", PASSWORD)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/?next=/exams/")
+    page.get_by_label("Username").fill("nojs")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Start quick check").click()
+    page.locator("input[name=choice]").first.check()
+    page.get_by_role("button", name="Save and next →").click()
+    page.get_by_role("heading", name="Question 2").wait_for()
+    assert page.locator(".nav-item--answered").count() == 1
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_exam_list_is_accessible(learner_page, scheme):
+    learner_page.emulate_media(color_scheme=scheme)
+    learner_page.reload()
+    assert_accessible(learner_page)
