@@ -54,5 +54,5 @@
     document.addEventListener("keydown", onKey);
   });
   // Every saved answer brings the server's remaining time back with it.
-  document.addEventListener("htmx:afterSettle", readRemaining);
+  document.addEventListener("htmx:afterSettle", function () { readRemaining(); tick(); });
 })();
