@@ -9,7 +9,15 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from quizzes.models import Choice, Question, QuestionReport
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    Choice,
+    ExamBlueprint,
+    LearnerProfile,
+    Question,
+    QuestionReport,
+)
 from quizzes.validation import ChoiceDraft, question_problems
 
 
@@ -174,3 +182,61 @@ class QuestionReportAdmin(admin.ModelAdmin):
     def resolve(self, request, queryset: QuerySet[QuestionReport]) -> None:
         count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)
+
+
+@admin.register(ExamBlueprint)
+class ExamBlueprintAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "question_count",
+        "unscored_count",
+        "minutes",
+        "pass_score",
+        "shuffle_choices",
+        "published",
+    ]
+    list_editable = ["published"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "slug"]
+
+
+class AttemptItemInline(admin.TabularInline):
+    model = AttemptItem
+    fields = ["position", "question", "selected", "flagged", "scored", "correct", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["position"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Read-only: attempts are the learner's record and change only through the exam."""
+
+    list_display = ["user", "blueprint", "state", "scaled_score", "passed", "started_at"]
+    list_filter = ["state", "blueprint", "passed"]
+    list_select_related = ["user", "blueprint"]
+    search_fields = ["user__username"]
+    date_hierarchy = "started_at"
+    inlines = [AttemptItemInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(LearnerProfile)
+class LearnerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "time_multiplier"]
+    list_filter = ["time_multiplier"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]

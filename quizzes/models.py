@@ -7,12 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from lessons.models import Layer, Lesson, Responsibility, Service
-
-
-class SlugNaturalKeyQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug: str):
-        return self.get(slug=slug)
+from lessons.models import Layer, Lesson, Responsibility, Service, SlugQuerySet
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -222,7 +217,7 @@ class ExamBlueprint(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
 
-    objects = SlugNaturalKeyQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "question_count"]

@@ -435,3 +435,18 @@ class TestResult:
         response = auth_client.get("/exams/")
         assertContains(response, f"{attempt.scaled_score} · Fail")
         assertNotContains(response, "Continue<")
+
+
+def test_blueprints_are_editable_in_the_admin(admin_client, blueprint):
+    url = reverse("admin:quizzes_examblueprint_change", args=[blueprint.pk])
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(reverse("admin:quizzes_attempt_changelist")).status_code == 200
+
+
+def test_instructors_may_author_blueprints():
+    from django.contrib.auth.models import Group
+
+    instructor = UserFactory(is_staff=True)
+    instructor.groups.add(Group.objects.get(name="Instructors"))
+    assert instructor.has_perm("quizzes.change_examblueprint")
+    assert not instructor.has_perm("quizzes.change_attempt")
