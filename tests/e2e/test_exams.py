@@ -7,6 +7,8 @@ from tests.e2e.conftest import assert_accessible
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "a-long-unusual-passphrase-42"
+# exam.js has replaced the server's "15 min" with a ticking mm:ss.
+COUNTDOWN_DRAWN = "document.querySelector('#timer .timer__value').textContent.includes(':')"
 
 
 @pytest.fixture
@@ -28,6 +30,7 @@ def test_sit_quick_check_from_start_to_review(learner_page, site):
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
     page.get_by_role("heading", name="Question 1").wait_for()
+    page.wait_for_function(COUNTDOWN_DRAWN)
     assert page.locator("#timer .timer__value").inner_text().startswith(("14:", "15:"))
 
     # Question 1: answer by clicking (first choice, or two for a multiple).
@@ -100,3 +103,17 @@ def test_exam_list_is_accessible(learner_page, scheme):
     learner_page.emulate_media(color_scheme=scheme)
     learner_page.reload()
     assert_accessible(learner_page)
+
+
+def test_settings_page_sets_extra_time_and_is_accessible(learner_page, site):
+    page = learner_page
+    page.goto(f"{site}/accounts/profile/")
+    assert_accessible(page)
+    page.get_by_label("Double time (×2)").check()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Exams you start from now on use this time allowance").wait_for()
+    page.goto(f"{site}/exams/")
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_text("Extra time granted: ×2").wait_for()
+    page.wait_for_function(COUNTDOWN_DRAWN)
+    assert page.locator("#timer .timer__value").inner_text().startswith(("29:", "30:"))

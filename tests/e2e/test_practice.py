@@ -85,6 +85,29 @@ def test_practice_works_with_javascript_off(browser, site, lesson):
     context.close()
 
 
+def test_feedback_page_is_accessible(page, site, lesson):
+    from tests.factories import owner_question
+
+    question = owner_question(lesson=lesson)
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    # A plain form POST, as a browser without JavaScript sends it.
+    response = page.request.post(
+        f"{site}/practice/answer",
+        form={
+            "csrfmiddlewaretoken": token,
+            "question": str(question.pk),
+            "choice": str(question.choices.get(text="AWS").pk),
+            "topic": "lesson:e2e-lesson",
+        },
+        headers={"Referer": page.url},
+    )
+    assert "/practice/answers/" in response.url
+    page.goto(response.url)
+    assert "Not quite." in page.locator(".verdict").inner_text()
+    assert_accessible(page)
+
+
 def test_drill_feedback_appears_in_place(page, site):
     page.goto(f"{site}/practice/drill/")
     page.get_by_label("Customer").check()
