@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -92,9 +93,17 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = ()) -> Question | Non
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
 
 
-def question_for_answer(pk: int | str) -> Question:
+def as_id(value: object) -> int:
+    """A posted id as an int; anything else is a 404, never a server error."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404("No such item.") from None
+
+
+def question_for_answer(pk: object) -> Question:
     """A published question with its choices and lesson, for grading (404 otherwise)."""
-    return get_object_or_404(_with_choices(Question.objects.published()), pk=pk)
+    return get_object_or_404(_with_choices(Question.objects.published()), pk=as_id(pk))
 
 
 def question_answer(

@@ -17,6 +17,7 @@ from quizzes.models import PracticeAnswer, Question, QuestionReport
 from quizzes.practice import (
     DRILL_OWNERS,
     AnswerError,
+    as_id,
     drill_answer,
     drill_cells,
     drill_pick,
@@ -115,7 +116,7 @@ def _drill_page(request, *, topic, cell, error: str = "", status: int = 200):
 def practice_drill_answer(request: HtmxHttpRequest) -> HttpResponse:
     """Grade a drill answer against the matrix."""
     topic = topic_get_or_404("drill")
-    cell = get_object_or_404(drill_cells(), pk=request.POST.get("cell") or 0)
+    cell = get_object_or_404(drill_cells(), pk=as_id(request.POST.get("cell")))
     try:
         answer = drill_answer(user=request.user, cell=cell, owner=request.POST.get("owner", ""))
     except AnswerError as error:

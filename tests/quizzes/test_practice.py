@@ -246,3 +246,12 @@ def test_preview_as_learner_shows_drafts_to_staff_only(admin_client, client):
     draft = QuestionFactory(status=Question.Status.DRAFT)
     assertContains(admin_client.get(draft.get_absolute_url()), "Draft preview")
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["", "abc", "1.5", "-1", "9" * 30, "<script>", "1 OR 1=1"])
+def test_hostile_ids_are_404_not_server_errors(client, value):
+    QuestionFactory()
+    assert client.post(ANSWER, {"question": value, "choice": "1"}).status_code == 404
+    drill = client.post("/practice/drill/answer", {"cell": value, "owner": "aws"})
+    assert drill.status_code == 404
+    assert not PracticeAnswer.objects.exists()
