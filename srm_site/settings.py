@@ -7,10 +7,10 @@ ALLOWED_HOSTS and DATABASE_URL set; `python manage.py check --deploy` is clean.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,10 +29,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Without a configured key, management commands still run: development uses a
+# fixed key, anything else a random one for this process only (nothing signed
+# survives a restart or reaches another worker). `check --deploy` warns about
+# it (srm_site.W001), so a production server can't miss it.
+SECRET_KEY_IS_EPHEMERAL = not SECRET_KEY and not DEBUG
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=true).")
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    SECRET_KEY = (
+        "django-insecure-development-only-key-never-use-in-production"
+        if DEBUG
+        else secrets.token_urlsafe(50)
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "srm_site",
     "lessons",
     "quizzes",
 ]

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# What pytest-env sets for the suite; a bare `manage.py` run has none of it.
+TEST_ONLY = {
+    "SECRET_KEY",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_management_commands_run_without_any_environment():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_flags_a_missing_secret_key():
+    result = manage("check", "--deploy", ALLOWED_HOSTS="srm.example.com")
+    assert "srm_site.W001" in result.stderr
+
+
+def test_deploy_check_is_clean_when_configured():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 60 + "configured-for-this-test-only",
+        ALLOWED_HOSTS="srm.example.com",
+    )
+    assert result.returncode == 0, result.stderr
