@@ -8,8 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# What pytest-env sets for the suite; a bare `manage.py` run has none of it.
+# What the test run sets (pytest-env, the browser tests' conftest); a bare
+# `manage.py` run has none of it.
 TEST_ONLY = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECRET_KEY",
     "DEBUG",
     "SECURE_SSL_REDIRECT",
