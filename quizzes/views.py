@@ -78,6 +78,7 @@ def practice_answer(request: HtmxHttpRequest) -> HttpResponse:
     """Grade an answer. htmx gets the feedback in place; a plain POST is redirected to it."""
     question = question_for_answer(request.POST.get("question", ""))
     topic = topic_from_key(request.POST.get("topic", "")) or topic_get_or_404("mixed")
+    in_lesson = request.POST.get("in_lesson") == "1"
     try:
         answer = question_answer(
             user=request.user,
@@ -86,8 +87,10 @@ def practice_answer(request: HtmxHttpRequest) -> HttpResponse:
             topic_key=topic.key,
         )
     except AnswerError as error:
-        return _answer_refused(request, topic=topic, question=question, error=str(error))
-    return _answered(request, answer=answer, topic=topic)
+        return _answer_refused(
+            request, topic=topic, question=question, error=str(error), in_lesson=in_lesson
+        )
+    return _answered(request, answer=answer, topic=topic, tally=not in_lesson)
 
 
 @require_GET
@@ -128,21 +131,26 @@ def practice_drill_answer(request: HtmxHttpRequest) -> HttpResponse:
     return _answered(request, answer=answer, topic=topic)
 
 
-def _answer_refused(request, *, topic, question, error: str) -> HttpResponse:
+def _answer_refused(
+    request, *, topic, question, error: str, in_lesson: bool = False
+) -> HttpResponse:
     """Bad input: say what to fix, keep the question on screen, store nothing."""
     if request.htmx:
-        context = {"question": question, "topic": topic, "error": error}
+        context = {"question": question, "topic": topic, "error": error, "in_lesson": in_lesson}
         return TemplateResponse(request, "quizzes/_question_card.html", context)
     return _question_page(request, topic=topic, question=question, error=error, status=400)
 
 
-def _answered(request, *, answer: PracticeAnswer, topic) -> HttpResponse:
-    tally = practice_session.remember_answer(request.session, answer)
+def _answered(request, *, answer: PracticeAnswer, topic, tally: bool = True) -> HttpResponse:
+    counts = practice_session.remember_answer(request.session, answer)
     if not request.htmx:
         return redirect("quizzes:practice_feedback", pk=answer.pk)
-    context = {**_feedback_context(answer), "topic": topic, "tally": tally, "oob": True}
+    context = {**_feedback_context(answer), "topic": topic, "tally": counts, "oob": True}
     html = render_to_string("quizzes/_feedback_card.html", context, request)
-    html += render_to_string("quizzes/_tally.html", context, request)
+    # A lesson's check-yourself box has no tally: an out-of-band swap with no
+    # target is an htmx error in the learner's console.
+    if tally:
+        html += render_to_string("quizzes/_tally.html", context, request)
     return HttpResponse(html)
 
 

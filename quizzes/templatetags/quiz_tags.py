@@ -14,6 +14,7 @@ def check_yourself(context, lesson) -> dict:
     return {
         "question": question_pick(topic=topic),
         "topic": topic,
+        "in_lesson": True,  # the lesson page has no practice tally to update
         "request": context.get("request"),
         "user": context.get("user"),
         "csrf_token": context.get("csrf_token"),

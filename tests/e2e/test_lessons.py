@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 
@@ -76,3 +77,29 @@ def test_password_change_page_is_accessible(page, site, django_user_model):
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Change your password").wait_for()
     assert_accessible(page)
+
+
+def _answer_check_yourself(page) -> None:
+    """Tick as many choices as the question asks for, then check the answer in place."""
+    box = page.locator(".check-yourself")
+    legend = box.locator("legend").inner_text()
+    wanted = 2 if "2" in legend else 3 if "3" in legend else 1
+    for i in range(wanted):
+        box.locator("input[name=choice]").nth(i).check()
+    page.evaluate("window.__noReload = true")
+    box.get_by_role("button", name="Check answer").click()
+    box.locator(".verdict").wait_for()
+    assert page.evaluate("window.__noReload") is True
+
+
+@pytest.mark.parametrize("slug", ["ec2", "s3", "shared-responsibility-in-one-line"])
+def test_check_yourself_feedback_takes_focus_without_console_errors(page, site, slug):
+    page.goto(f"{site}/lessons/{slug}/")
+    _answer_check_yourself(page)
+    expect(page.locator(".check-yourself .verdict")).to_be_focused()
+    focused = page.evaluate("[document.activeElement.tagName, document.activeElement.id]")
+    assert focused == ["H2", "feedback-title"]
+    # Tab continues from the feedback, not from the top of the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.check-yourself')")
+    # Any console error (an inline style refused by the CSP included) fails the page fixture.

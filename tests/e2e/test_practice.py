@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 
@@ -131,3 +132,38 @@ def test_practice_pages_have_no_serious_violations(page, site, lesson, scheme):
     page.get_by_role("button", name="Check answer").click()
     page.locator(".verdict").wait_for()
     assert_accessible(page)  # the feedback card
+
+
+def test_checking_an_answer_moves_focus_to_the_feedback_heading(page, site, lesson):
+    from tests.factories import owner_question
+
+    owner_question(lesson=lesson)
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    page.get_by_label("Customer").check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    heading = page.get_by_role("heading", level=2, name="Right.")
+    expect(heading).to_be_focused()
+    assert page.evaluate("document.activeElement.id") == "feedback-title"
+    # Tab goes on from the feedback, not back to the top of the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('#question-card')")
+
+
+def test_drill_feedback_heading_takes_focus(page, site):
+    page.goto(f"{site}/practice/drill/")
+    page.get_by_label("Customer").check()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator("#feedback-title")).to_be_focused()
+
+
+def test_no_javascript_feedback_page_focuses_its_verdict(browser, site, lesson):
+    from tests.factories import owner_question
+
+    owner_question(lesson=lesson)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    page.get_by_label("AWS").check()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator("#feedback-title")).to_be_focused()
+    context.close()

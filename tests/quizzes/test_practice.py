@@ -91,6 +91,8 @@ class TestAnswer:
         assert "Correct answer" in html and key[0].text in html
         assert question.lesson.get_absolute_url() in html
         assert 'id="practice-tally" class="tally" hx-swap-oob="true"' in html
+        assert '<h2 id="feedback-title" class="verdict verdict--wrong" tabindex="-1"' in html
+        assert "autofocus" not in html  # in place, site.js moves focus after the swap
         assert "<strong>1</strong> answered, <strong>0</strong> right" in html
 
     def test_right_answer_is_recorded_for_the_learner(self, auth_client, user):
@@ -113,6 +115,7 @@ class TestAnswer:
         assertRedirects(response, reverse("quizzes:practice_feedback", args=[answer.pk]))
         page = client.get(response["Location"])
         assertContains(page, "Right.")
+        assertContains(page, "data-focus-after-swap autofocus>")
         assertContains(page, "Next question")
 
     def test_multiple_is_graded_all_or_nothing(self, client):
@@ -228,6 +231,24 @@ class TestCheckYourself:
         assertContains(response, f'name="question" value="{question.pk}"')
         assertContains(response, 'name="topic" value="lesson:')
         assertNotContains(response, question.explanation)
+
+    def test_answer_in_a_lesson_swaps_in_feedback_without_a_tally(self, client):
+        question = owner_question()
+        page = client.get(question.lesson.get_absolute_url())
+        assertContains(page, 'name="in_lesson" value="1"')
+        key, _ = key_and_wrong(question)
+        data = {
+            "question": question.pk,
+            "choice": key[0].pk,
+            "topic": "lesson:x",
+            "in_lesson": "1",
+        }
+        response = client.post(ANSWER, data, headers=HX)
+        assertContains(response, 'id="feedback-title"')
+        # The lesson page has no #practice-tally, so an out-of-band swap would be an htmx error.
+        assertNotContains(response, "practice-tally")
+        refused = client.post(ANSWER, {**data, "choice": []}, headers=HX)
+        assertContains(refused, 'name="in_lesson" value="1"')
 
     def test_lesson_without_questions_shows_no_box(self, client):
         lesson = LessonFactory()
