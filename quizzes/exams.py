@@ -126,31 +126,45 @@ def attempt_answer(
     """Save a choice and flag the moment they are made.
 
     Refuses (LateAnswer) after the deadline plus grace, finalising the attempt
-    as expired; refuses (AttemptClosed) once the attempt is finished.
+    as expired; refuses (AttemptClosed) once the attempt is finished. The save
+    holds the attempt's row lock, the same lock grading takes, so an answer is
+    either stored before grading reads the items or refused after it: never
+    stored but graded on the old selection.
     """
-    if attempt.is_finished:
-        raise AttemptClosed
-    moment = now()
-    if moment > attempt.deadline + GRACE:
+    picked = _picked(item, selected)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().only("state", "deadline").get(pk=attempt.pk)
+        moment = now()
+        late = moment > locked.deadline + GRACE
+        updated = 0
+        if not locked.is_finished and not late:
+            # Guarded by state and deadline as well: the row is never resurrected
+            # or written late, even by a caller that skipped the lock.
+            updated = AttemptItem.objects.filter(
+                pk=item.pk,
+                attempt__state=Attempt.State.IN_PROGRESS,
+                attempt__deadline__gte=moment - GRACE,
+            ).update(selected=picked, flagged=flagged, answered_at=moment if picked else None)
+    if late and not locked.is_finished:
         attempt_submit(attempt=attempt, expired=True)
         raise LateAnswer
-    valid = set(item.choice_order)
-    try:
-        picked = sorted({int(value) for value in selected})
-    except (TypeError, ValueError):
-        raise BadAnswer from None
-    if not set(picked) <= valid:
-        raise BadAnswer
-    # One UPDATE, guarded by state: a concurrent submit or second tab can't
-    # resurrect a finished attempt, and the row is never duplicated.
-    updated = AttemptItem.objects.filter(
-        pk=item.pk, attempt__state=Attempt.State.IN_PROGRESS
-    ).update(selected=picked, flagged=flagged, answered_at=moment if picked else None)
     if not updated:
+        attempt.refresh_from_db(fields=["state", "finished_at"])
         raise AttemptClosed
     item.selected, item.flagged = picked, flagged
     item.answered_at = moment if picked else None
     return item
+
+
+def _picked(item: AttemptItem, selected: list[str]) -> list[int]:
+    """The chosen choice ids, sorted; BadAnswer unless every one belongs to the item."""
+    try:
+        picked = sorted({int(value) for value in selected})
+    except (TypeError, ValueError):
+        raise BadAnswer from None
+    if not set(picked) <= set(item.choice_order):
+        raise BadAnswer
+    return picked
 
 
 def attempt_finalize_if_expired(*, attempt: Attempt) -> bool:
