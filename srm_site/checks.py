@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(Tags.security, deploy=True)
@@ -19,3 +20,17 @@ def secret_key_configured(app_configs, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+def refuse_to_serve_without_secret_key() -> None:
+    """Called by the WSGI and ASGI entry points: a server never runs on a made-up key.
+
+    Each worker would invent its own, so a learner's session signed by one
+    worker is rejected by the next and they are logged out at random.
+    Management commands don't call this and keep working.
+    """
+    if getattr(settings, "SECRET_KEY_IS_EPHEMERAL", False):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment to one long random value "
+            "shared by every app server (or set DEBUG=true for local development)."
+        )

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,3 +54,34 @@ def test_deploy_check_is_clean_when_configured():
         ALLOWED_HOSTS="srm.example.com",
     )
     assert result.returncode == 0, result.stderr
+
+
+def python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("entry_point", ["srm_site.wsgi", "srm_site.asgi"])
+def test_app_server_refuses_to_start_without_a_secret_key(entry_point):
+    result = python(f"import {entry_point}")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("entry_point", ["srm_site.wsgi", "srm_site.asgi"])
+@pytest.mark.parametrize(
+    "env",
+    [{"SECRET_KEY": "k" * 60}, {"DEBUG": "true"}],
+    ids=["configured-key", "development"],
+)
+def test_app_server_starts_with_a_key_or_in_development(entry_point, env):
+    result = python(f"import {entry_point}; print({entry_point}.application)", **env)
+    assert result.returncode == 0, result.stderr
+    assert "Handler" in result.stdout
