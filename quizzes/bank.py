@@ -145,7 +145,10 @@ def bank_import(*, data: object) -> ImportResult:
     services = {service.slug: service for service in Service.objects.all()}
     layers = {layer.slug: layer for layer in Layer.objects.all()}
     existing = {
-        q.ref: q for q in Question.objects.filter(ref__in=[i["ref"] for i in data["questions"]])
+        q.ref: q
+        for q in Question.objects.filter(
+            ref__in=[i["ref"] for i in data["questions"]]
+        ).prefetch_related("choices")
     }
     created = 0
     for item in data["questions"]:
@@ -158,15 +161,33 @@ def bank_import(*, data: object) -> ImportResult:
         question.save()
         question.services.set([services[slug] for slug in item.get("services", [])])
         question.layers.set([layers[slug] for slug in item.get("layers", [])])
-        question.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                position=position,
-                text=choice["text"],
-                is_correct=bool(choice.get("is_correct")),
-                rationale=choice.get("rationale", ""),
-            )
-            for position, choice in enumerate(item["choices"], start=1)
-        )
+        _choices_replace(question, item["choices"], is_new=question.ref not in existing)
     return ImportResult(created=created, updated=len(data["questions"]) - created)
+
+
+def _choices_replace(question: Question, choices: list[dict], *, is_new: bool) -> None:
+    """Write the file's choices by position, updating rows in place.
+
+    Live attempts keep choice ids in `AttemptItem.choice_order` and `selected`,
+    so a re-import must never swap a choice's id: the choice at each position
+    keeps its row, and only positions beyond the file's list are deleted.
+    """
+    current = {} if is_new else {choice.position: choice for choice in question.choices.all()}
+    changed, added = [], []
+    for position, data in enumerate(choices, start=1):
+        values = {
+            "text": data["text"],
+            "is_correct": bool(data.get("is_correct")),
+            "rationale": data.get("rationale", ""),
+        }
+        choice = current.pop(position, None)
+        if choice is None:
+            added.append(Choice(question=question, position=position, **values))
+        elif any(getattr(choice, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(choice, name, value)
+            changed.append(choice)
+    if current:
+        Choice.objects.filter(pk__in=[choice.pk for choice in current.values()]).delete()
+    Choice.objects.bulk_update(changed, ["text", "is_correct", "rationale"])
+    Choice.objects.bulk_create(added)

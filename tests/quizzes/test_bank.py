@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from quizzes.bank import bank_export
+from quizzes.bank import bank_export, bank_import
+from quizzes.exams import attempt_answer, attempt_start, attempt_submit
 from quizzes.models import Choice, Question
 from tests.factories import (
+    BlueprintFactory,
     LayerFactory,
     QuestionFactory,
     ServiceFactory,
+    build_bank,
     multiple_question,
     owner_question,
 )
@@ -108,3 +112,46 @@ def test_choices_keep_their_order_and_rationales(bank, tmp_path):
     texts = list(Choice.objects.filter(question__kind="owner").values_list("text", flat=True))
     assert texts == ["AWS", "Customer", "Shared"]
     assert all(Choice.objects.values_list("rationale", flat=True))
+
+
+def test_identical_reimport_changes_no_choice_id(bank):
+    before = list(Choice.objects.order_by("pk").values_list("pk", "question_id", "position"))
+    result = bank_import(data=bank_export())
+    assert result.updated == 3
+    after = list(Choice.objects.order_by("pk").values_list("pk", "question_id", "position"))
+    assert after == before
+
+
+def test_reimport_updates_choices_in_place_and_deletes_only_extras(bank):
+    data = bank_export()
+    owner = next(q for q in data["questions"] if q["kind"] == "owner")
+    ids = list(Choice.objects.filter(question__ref=owner["ref"]).values_list("pk", flat=True))
+    owner["choices"][0]["rationale"] = "Reworded rationale"
+    single = next(q for q in data["questions"] if q["kind"] == "single")
+    single_ids = list(
+        Choice.objects.filter(question__ref=single["ref"]).values_list("pk", flat=True)
+    )
+    single["choices"] = single["choices"][:2]
+    bank_import(data=data)
+    owner_choices = Choice.objects.filter(question__ref=owner["ref"])
+    assert list(owner_choices.values_list("pk", flat=True)) == ids
+    assert owner_choices.get(position=1).rationale == "Reworded rationale"
+    assert (
+        list(Choice.objects.filter(question__ref=single["ref"]).values_list("pk", flat=True))
+        == single_ids[:2]
+    )
+
+
+def test_reimport_during_a_live_attempt_still_grades_the_right_answer(user):
+    build_bank(10)
+    attempt = attempt_start(
+        user=user, blueprint=BlueprintFactory(question_count=10), rng=random.Random(3)
+    ).attempt
+    items = list(attempt.items.select_related("question"))
+    for item in items:
+        right = [c.pk for c in item.question.choices.all() if c.is_correct]
+        attempt_answer(attempt=attempt, item=item, selected=right, flagged=False)
+    bank_import(data=bank_export())
+    attempt_submit(attempt=attempt)
+    assert attempt.score == 10
+    assert attempt.items.filter(correct=True).count() == 10
