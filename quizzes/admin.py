@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,9 +23,28 @@ from quizzes.validation import ChoiceDraft, question_problems
 
 
 class ChoiceFormSet(BaseInlineFormSet):
-    """Refuses to save a question whose choices break the bank's rules."""
+    """Numbers new choices and refuses to save a question whose choices break the bank's rules.
+
+    Every new row used to default to position 1, so saving two fresh choices hit the
+    one-choice-per-position constraint. The rows on the page now count on from the
+    existing choices, and a row left blank (as "Add another" adds them) goes last.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        existing = self.get_queryset()
+        shown = max(len(existing), self.min_num) + self.extra - len(existing)
+        after = max((choice.position for choice in existing), default=0)
+        self.initial_extra = [{"position": after + n} for n in range(1, shown + 1)]
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        position = form.fields["position"]
+        position.required, position.initial = False, None
+        position.help_text = "Order on the page. Leave blank to put the choice last."
 
     def clean(self) -> None:
+        self._number_blank_positions()
         super().clean()
         if any(self.errors):
             return
@@ -39,6 +59,19 @@ class ChoiceFormSet(BaseInlineFormSet):
         if problems:
             raise ValidationError(problems)
 
+    def _number_blank_positions(self) -> None:
+        """Give each kept row without a position the next one after all the others."""
+        kept = [
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+        last = max((form.cleaned_data.get("position") or 0 for form in kept), default=0)
+        for form in kept:
+            if form.cleaned_data.get("position") is None:
+                last += 1
+                form.cleaned_data["position"] = form.instance.position = last
+
 
 class ChoiceInline(admin.TabularInline):
     model = Choice
@@ -47,6 +80,8 @@ class ChoiceInline(admin.TabularInline):
     extra = 0
     min_num = 2
     ordering = ["position"]
+    # The admin's 48em-wide textarea pushed the choices table past a 1280 px window.
+    formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 36})}}
 
 
 class ReportInline(admin.TabularInline):

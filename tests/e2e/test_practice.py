@@ -167,3 +167,25 @@ def test_no_javascript_feedback_page_focuses_its_verdict(browser, site, lesson):
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator("#feedback-title")).to_be_focused()
     context.close()
+
+
+def test_question_admin_choices_fit_a_1280_px_window(page, site, django_user_model):
+    from quizzes.models import Question
+
+    django_user_model.objects.create_superuser("wide", "wide@example.com", PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/admin/login/?next=/admin/quizzes/question/add/")
+    page.get_by_label("Username").fill("wide")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#choices-group").wait_for()
+    question = Question.objects.filter(kind="multiple").first()
+    for path in ("/admin/quizzes/question/add/", f"/admin/quizzes/question/{question.pk}/change/"):
+        page.goto(f"{site}{path}")
+        sizes = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth,"
+            " document.querySelector('#choices-group table').getBoundingClientRect().right]"
+        )
+        scroll_width, inner_width, table_right = sizes
+        assert scroll_width <= inner_width, (path, sizes)
+        assert table_right <= inner_width, (path, sizes)

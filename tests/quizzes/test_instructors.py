@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -131,3 +133,87 @@ def test_createinstructor_refuses_a_weak_password(monkeypatch):
     monkeypatch.setenv("DJANGO_INSTRUCTOR_PASSWORD", "123")
     with pytest.raises(CommandError):
         call_command("createinstructor", "bob", "--no-input")
+
+
+def _positions(html: str) -> dict[str, str]:
+    """Each choice row's position as the add page fills it in ("" when left blank)."""
+    found = {}
+    for tag in re.findall(r'<input[^>]*name="choices-[^"]+-position"[^>]*>', html):
+        name = re.search(r'name="([^"]+)"', tag).group(1)
+        value = re.search(r'value="([^"]*)"', tag)
+        found[name] = value.group(1) if value else ""
+    return found
+
+
+def test_add_page_numbers_the_empty_choice_rows(admin_client):
+    response = admin_client.get(reverse("admin:quizzes_question_add"))
+    assert _positions(response.content.decode()) == {
+        "choices-0-position": "1",
+        "choices-1-position": "2",
+        # A row added with "Add another Choice" starts blank and is numbered on save.
+        "choices-__prefix__-position": "",
+    }
+
+
+def test_question_with_two_choices_saves_without_touching_positions(admin_client):
+    lesson = LessonFactory()
+    page = admin_client.get(reverse("admin:quizzes_question_add")).content.decode()
+    data = _question_post(lesson, [("The customer", True), ("AWS", False)])
+    data.update({k: v for k, v in _positions(page).items() if "__prefix__" not in k})
+    response = admin_client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    question = Question.objects.get(ref="new-001")
+    assert list(question.choices.values_list("position", "text")) == [
+        (1, "The customer"),
+        (2, "AWS"),
+    ]
+
+
+def test_choice_rows_left_without_a_position_go_last(admin_client):
+    lesson = LessonFactory()
+    choices = [("AWS", False), ("Customer", True), ("Shared", False), ("Nobody", False)]
+    data = _question_post(lesson, choices)
+    data.update({"choices-0-position": "", "choices-2-position": "", "choices-3-position": "1"})
+    response = admin_client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    question = Question.objects.get(ref="new-001")
+    assert list(question.choices.values_list("position", "text")) == [
+        (1, "Nobody"),
+        (2, "Customer"),
+        (3, "AWS"),
+        (4, "Shared"),
+    ]
+
+
+def test_a_blank_extra_row_on_the_change_page_is_ignored(admin_client):
+    from tests.factories import QuestionFactory
+
+    question = QuestionFactory()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    choices = list(question.choices.order_by("position"))
+    data = _question_post(question.lesson, [(c.text, c.is_correct) for c in choices])
+    data.update(ref=question.ref, **{"choices-TOTAL_FORMS": "5", "choices-INITIAL_FORMS": "4"})
+    for i, choice in enumerate(choices):
+        data[f"choices-{i}-id"] = str(choice.pk)
+        data[f"choices-{i}-question"] = str(question.pk)
+    data["choices-4-position"] = ""  # added with the button, then left empty
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert question.choices.count() == 4
+
+
+def test_a_choice_added_on_the_change_page_goes_after_the_others(admin_client):
+    from tests.factories import QuestionFactory
+
+    question = QuestionFactory()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    choices = list(question.choices.order_by("position"))
+    data = _question_post(question.lesson, [(c.text, c.is_correct) for c in choices])
+    data.update(ref=question.ref, **{"choices-TOTAL_FORMS": "5", "choices-INITIAL_FORMS": "4"})
+    for i, choice in enumerate(choices):
+        data[f"choices-{i}-id"] = str(choice.pk)
+        data[f"choices-{i}-question"] = str(question.pk)
+    data.update({"choices-4-position": "", "choices-4-text": "Nobody"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert question.choices.get(text="Nobody").position == 5
