@@ -41,6 +41,16 @@ class TestMatrix:
         assertContains(response, 'href="/matrix/lambda/"')
         assertContains(response, 'hx-get="/matrix/lambda/"')
 
+    def test_narrow_screens_get_a_picker_linking_every_service(self, client, shipped_content):
+        html = client.get(self.url).content.decode()
+        start = html.index('<nav class="service-picker matrix-picker"')
+        picker = html[start : html.index("</nav>", start)]
+        for slug in ("ec2", "lambda", "s3", "iam", "workspaces"):
+            # A real link first (works without JavaScript), loaded in place with htmx.
+            assert f'href="/matrix/{slug}/"' in picker
+            assert f'hx-get="/matrix/{slug}/"' in picker
+        assert picker.count("<li>") == 10
+
     @pytest.mark.parametrize("services", [10, 40])
     def test_query_count_does_not_grow_with_services(
         self, client, django_assert_max_num_queries, services
@@ -111,6 +121,13 @@ class TestCompare:
         assert "physical-facilities" not in differing
         assertContains(response, '<strong class="differs">', count=len(differing))
         assertContains(response, f"<strong>{len(differing)} of 13</strong>")
+
+    def test_every_cell_names_its_service_for_the_stacked_phone_layout(
+        self, client, shipped_content
+    ):
+        response = client.get(self.url, {"a": "ec2", "b": "lambda"})
+        assertContains(response, '<span class="compare__label">EC2</span>', count=13)
+        assertContains(response, '<span class="compare__label">Lambda</span>', count=13)
 
     def test_without_a_choice_shows_the_form_only(self, client, shipped_content):
         response = client.get(self.url, {"a": "rds"})
