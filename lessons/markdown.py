@@ -12,3 +12,8 @@ _renderer.enable("table")
 
 def render_markdown(text: str) -> str:
     return _renderer.render(text)
+
+
+def render_markdown_inline(text: str) -> str:
+    """One line of Markdown (links, emphasis) without a wrapping paragraph."""
+    return _renderer.renderInline(text)

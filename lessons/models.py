@@ -233,6 +233,12 @@ class Lesson(models.Model):
     def takeaway_list(self) -> list[str]:
         return [line.strip() for line in self.takeaways.splitlines() if line.strip()]
 
+    @property
+    def further_reading_list(self) -> list[str]:
+        """One Markdown link per non-blank line, any list marker the author typed dropped."""
+        lines = (line.strip() for line in self.further_reading.splitlines())
+        return [line.removeprefix("- ").removeprefix("* ").strip() for line in lines if line]
+
 
 class LessonProgress(models.Model):
     """A learner finished a lesson. One row per learner and lesson, ever."""

@@ -78,6 +78,19 @@ def topic_from_key(key: str) -> Topic | None:
     return None
 
 
+def topic_named(key: str) -> Topic:
+    """The topic behind a stored key, with its human name for a page (one query at most).
+
+    A subject that has since gone (renamed, deleted, unpublished) falls back to
+    mixed practice rather than a broken link labelled with a raw slug.
+    """
+    topic = topic_from_key(key) or Topic(kind="mixed")
+    try:
+        return topic_get_or_404(topic.kind, topic.slug)
+    except Http404:
+        return topic_get_or_404("mixed")
+
+
 def _with_choices(questions: QuerySet[Question]) -> QuerySet[Question]:
     return questions.select_related("lesson").prefetch_related(
         Prefetch("choices", queryset=Choice.objects.order_by("position"))

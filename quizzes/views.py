@@ -27,6 +27,7 @@ from quizzes.practice import (
     question_pick,
     topic_from_key,
     topic_get_or_404,
+    topic_named,
 )
 from srm_site.http import HtmxHttpRequest
 
@@ -181,7 +182,7 @@ def practice_feedback(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     )
     if not practice_session.may_view(request.session, request.user, answer):
         raise Http404("No such answer.")
-    topic = topic_from_key(answer.topic) or topic_get_or_404("mixed")
+    topic = topic_named(answer.topic)
     context = {
         **_feedback_context(answer),
         "topic": topic,

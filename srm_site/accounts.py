@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpResponse
@@ -53,6 +54,11 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         user = form.save()
         # Logging in fires user_logged_in, which moves the guest's progress over.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"Welcome to SRM Academy, {user.get_username()}! You are signed in, and from "
+            "now on your lessons, practice and exams are kept with your account.",
+        )
         return redirect(safe_next(request))
     context = {"form": form, "next": safe_next(request, default="")}
     return TemplateResponse(request, "registration/signup.html", context)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from lessons.models import LessonProgress
 from tests.factories import LessonFactory, UserFactory
@@ -23,6 +23,17 @@ def test_signup_logs_in_and_returns_to_next(client):
     response = client.post("/accounts/signup/", {**SIGNUP, "next": lesson.get_absolute_url()})
     assertRedirects(response, lesson.get_absolute_url())
     assert client.session["_auth_user_id"] == str(get_user_model().objects.get().pk)
+
+
+def test_signup_welcomes_the_new_learner_by_name(client):
+    lesson = LessonFactory()
+    response = client.post(
+        "/accounts/signup/", {**SIGNUP, "next": lesson.get_absolute_url()}, follow=True
+    )
+    assertContains(response, "Welcome to SRM Academy, newlearner!")
+    assertContains(response, 'class="message message--success" role="status"')
+    # Shown once, not on every page after.
+    assertNotContains(client.get(lesson.get_absolute_url()), "Welcome to SRM Academy")
 
 
 def test_signup_refuses_an_offsite_next(client):

@@ -79,6 +79,25 @@ class TestLessonDetail:
         assertContains(response, f'href="{first.get_absolute_url()}" rel="prev"')
         assertContains(response, f'href="{third.get_absolute_url()}" rel="next"')
 
+    def test_further_reading_links_are_a_list_one_item_each(self, client):
+        lesson = LessonFactory(
+            further_reading="[AWS compliance](https://aws.amazon.com/compliance/)\n"
+            "- [Amazon S3](https://aws.amazon.com/s3/)\n\n"
+            "[AWS IAM](https://aws.amazon.com/iam/)"
+        )
+        html = client.get(lesson.get_absolute_url()).content.decode()
+        further = html.split('id="further-title"', 1)[1].split("</section>", 1)[0]
+        assert further.count("<li>") == 3
+        assert '<li><a href="https://aws.amazon.com/s3/">Amazon S3</a></li>' in further
+
+    def test_further_reading_still_escapes_raw_html(self, client):
+        lesson = LessonFactory(
+            further_reading="<script>alert(1)</script> [x](javascript:alert(1))"
+        )
+        response = client.get(lesson.get_absolute_url())
+        assertNotContains(response, "<script>alert")
+        assertNotContains(response, 'href="javascript:')
+
     def test_unpublished_lesson_is_404_for_learners(self, auth_client):
         draft = LessonFactory(published=False)
         assert auth_client.get(draft.get_absolute_url()).status_code == 404

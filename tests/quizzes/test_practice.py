@@ -191,6 +191,38 @@ class TestFeedbackPage:
         assert client.get(f"/practice/answers/{answer.pk}/").status_code == 200
         assert Client().get(f"/practice/answers/{answer.pk}/").status_code == 404
 
+    @pytest.mark.parametrize(
+        ("topic", "label"),
+        [
+            ("service:ec2", "Amazon EC2"),
+            ("layer:guest-os", "Guest operating system"),
+            ("lesson:ec2", "Amazon EC2: the operating system and everything above it is yours"),
+            ("mixed", "Mixed practice"),
+            ("service:gone", "Mixed practice"),
+        ],
+    )
+    def test_breadcrumb_names_the_topic(
+        self, client, shipped_content, django_assert_max_num_queries, topic, label
+    ):
+        question = Question.objects.published().first()
+        client.post(
+            ANSWER,
+            {"question": question.pk, "choice": question.choices.first().pk, "topic": topic},
+        )
+        answer = PracticeAnswer.objects.get()
+        with django_assert_max_num_queries(6):
+            response = client.get(f"/practice/answers/{answer.pk}/")
+        crumbs = response.content.decode().split('class="breadcrumbs"', 1)[1].split("</nav>")[0]
+        assert f">{escape(label)}</a>" in crumbs
+        assert f">{topic.partition(':')[2]}</a>" not in crumbs  # never the raw slug
+
+    def test_drill_breadcrumb_names_the_drill(self, client, shipped_content):
+        cell = client.get("/practice/drill/").context["cell"]
+        client.post("/practice/drill/answer", {"cell": cell.pk, "owner": cell.owner})
+        answer = PracticeAnswer.objects.get()
+        response = client.get(f"/practice/answers/{answer.pk}/")
+        assertContains(response, '<a href="/practice/drill/">Matrix drill</a>')
+
 
 class TestDrill:
     def test_generates_an_owner_question_from_a_matrix_cell(self, client, shipped_content):
