@@ -18,13 +18,15 @@ from quizzes.exams import (
     LateAnswer,
     attempt_answer,
     attempt_finalize_if_expired,
+    attempt_navigator,
     attempt_start,
     attempt_submit,
+    choice_count_problem,
     seconds_left,
 )
 from quizzes.forms import ProfileForm
 from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile, Question
-from quizzes.results import attempt_breakdown
+from quizzes.results import result_context
 from quizzes.selection import SelectionError
 from srm_site.http import HtmxHttpRequest
 
@@ -34,8 +36,12 @@ def exam_list(request: HtmxHttpRequest) -> TemplateResponse:
     """The exams on offer, and the learner's past attempts with their scores."""
     available = Question.objects.published().count()
     blueprints = list(ExamBlueprint.objects.filter(published=True))
+    live = set(
+        Attempt.objects.for_user(request.user).in_progress().values_list("blueprint", flat=True)
+    )
     for blueprint in blueprints:
         blueprint.startable = blueprint.question_count <= available
+        blueprint.live = blueprint.pk in live
     attempts = Attempt.objects.for_user(request.user).select_related("blueprint")[:50]
     context = {"blueprints": blueprints, "attempts": attempts, "available": available}
     return TemplateResponse(request, "quizzes/exam_list.html", context)
@@ -82,20 +88,20 @@ def attempt_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:attempt_question", pk=pk, n=first_open or 1)
 
 
-def _navigator(attempt: Attempt) -> list[dict]:
-    return list(attempt.items.values("position", "selected", "flagged"))
-
-
-def _exam_context(attempt: Attempt, item: AttemptItem, navigator: list[dict]) -> dict:
+def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
+    navigator = attempt_navigator(attempt=attempt)
     total = len(navigator)
-    answered = sum(1 for row in navigator if row["selected"])
+    answered = sum(1 for row in navigator if row.answered)
     return {
         "attempt": attempt,
         "item": item,
+        "count_problem": choice_count_problem(
+            picked=len(item.selected), choose=item.question.choose
+        ),
         "navigator": navigator,
         "total": total,
         "answered": answered,
-        "flagged": sum(1 for row in navigator if row["flagged"]),
+        "flagged": sum(1 for row in navigator if row.flagged),
         "remaining": seconds_left(attempt),
         "percent": round(100 * answered / total) if total else 0,
     }
@@ -112,7 +118,7 @@ def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, attempt=attempt, item=item)
     by_id = {choice.pk: choice for choice in Choice.objects.filter(question_id=item.question_id)}
-    context = _exam_context(attempt, item, _navigator(attempt))
+    context = _exam_context(attempt, item)
     context["choices"] = [by_id[cid] for cid in item.choice_order if cid in by_id]
     return TemplateResponse(request, "quizzes/attempt_question.html", context)
 
@@ -137,15 +143,28 @@ def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpRespons
     except BadAnswer:
         return HttpResponse("That choice isn’t part of this question.", status=400)
     if request.htmx:
-        context = _exam_context(attempt, item, _navigator(attempt))
-        return TemplateResponse(request, "quizzes/_exam_saved.html", context)
-    total = attempt.items.count()
-    go = request.POST.get("go", "")
-    if go == "submit" or (go == "next" and item.position >= total):
+        return TemplateResponse(request, "quizzes/_exam_saved.html", _exam_context(attempt, item))
+    problem = choice_count_problem(picked=len(item.selected), choose=item.question.choose)
+    if problem:
+        messages.warning(request, f"Question {item.position} is saved but not complete. {problem}")
+    target = destination(
+        request.POST.get("go", ""), position=item.position, total=attempt.items.count()
+    )
+    if target is None:
         return redirect("quizzes:attempt_submit", pk=attempt.pk)
-    step = {"next": 1, "prev": -1}.get(go, 0)
-    target = min(max(item.position + step, 1), total)
     return redirect("quizzes:attempt_question", pk=attempt.pk, n=target)
+
+
+def destination(go: str, *, position: int, total: int) -> int | None:
+    """Where a save without JavaScript leads: a question number, or None for the submit page.
+
+    `go` is "next", "prev", "submit" or a navigator number; anything else stays put.
+    """
+    if go == "submit" or (go == "next" and position >= total):
+        return None
+    if go.isdecimal() and len(go) < 6:
+        return min(max(int(go), 1), total)
+    return min(max(position + {"next": 1, "prev": -1}.get(go, 0), 1), total)
 
 
 def _refused(request, attempt: Attempt, message: str) -> HttpResponse:
@@ -165,22 +184,16 @@ def attempt_submit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         attempt_submit(attempt=attempt)
         return redirect(_result_url(attempt))
-    navigator = _navigator(attempt)
+    navigator = attempt_navigator(attempt=attempt)
     context = {
         "attempt": attempt,
-        "unanswered": [row["position"] for row in navigator if not row["selected"]],
-        "flagged_items": [row["position"] for row in navigator if row["flagged"]],
+        "unanswered": [row.position for row in navigator if row.unanswered],
+        "incomplete": [row.position for row in navigator if row.incomplete],
+        "flagged_items": [row.position for row in navigator if row.flagged],
         "total": len(navigator),
         "remaining": seconds_left(attempt),
     }
     return TemplateResponse(request, "quizzes/attempt_submit.html", context)
-
-
-REVIEW_FILTERS = {
-    "all": "All questions",
-    "wrong": "Wrong only",
-    "flagged": "Flagged only",
-}
 
 
 @login_required
@@ -197,28 +210,7 @@ def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             Prefetch("question__layers", queryset=Layer.objects.only("slug", "name")),
         )
     )
-    show = request.GET.get("show", "all")
-    if show not in REVIEW_FILTERS:
-        show = "all"
-    review = [
-        item
-        for item in items
-        if show == "all"
-        or (show == "wrong" and not item.correct)
-        or (show == "flagged" and item.flagged)
-    ]
-    used = (attempt.finished_at - attempt.started_at).total_seconds()
-    context = {
-        "attempt": attempt,
-        "items": items,
-        "review": review,
-        "show": show,
-        "filters": REVIEW_FILTERS,
-        "breakdown": attempt_breakdown(items),
-        "minutes_used": int(used // 60),
-        "seconds_used": int(used % 60),
-        "unscored": [item.position for item in items if not item.scored],
-    }
+    context = result_context(attempt=attempt, items=items, show=request.GET.get("show", ""))
     return TemplateResponse(request, "quizzes/attempt_result.html", context)
 
 

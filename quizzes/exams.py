@@ -167,6 +167,60 @@ def _picked(item: AttemptItem, selected: list[str]) -> list[int]:
     return picked
 
 
+class AnswerStatus:
+    UNANSWERED = "unanswered"
+    INCOMPLETE = "incomplete"  # a choose-N question with too few or too many ticked
+    ANSWERED = "answered"
+
+
+def answer_status(*, picked: int, choose: int) -> str:
+    """Whether an item counts as answered: a choose-N question needs exactly N."""
+    if not picked:
+        return AnswerStatus.UNANSWERED
+    return AnswerStatus.ANSWERED if picked == choose else AnswerStatus.INCOMPLETE
+
+
+def choice_count_problem(*, picked: int, choose: int) -> str:
+    """What to tell a learner whose ticks don't match "Choose N" (empty when they do)."""
+    if not picked or picked == choose:
+        return ""
+    if picked < choose:
+        return f"Choose {choose - picked} more: this question needs {choose} answers."
+    return f"{picked - choose} too many: this question needs exactly {choose} answers."
+
+
+@dataclass(frozen=True)
+class NavigatorRow:
+    position: int
+    status: str
+    flagged: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.status == AnswerStatus.ANSWERED
+
+    @property
+    def unanswered(self) -> bool:
+        return self.status == AnswerStatus.UNANSWERED
+
+    @property
+    def incomplete(self) -> bool:
+        return self.status == AnswerStatus.INCOMPLETE
+
+
+def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
+    """Every item's position, answer status and flag, in one query."""
+    rows = attempt.items.values_list("position", "selected", "flagged", "question__choose")
+    return [
+        NavigatorRow(
+            position=position,
+            status=answer_status(picked=len(selected), choose=choose),
+            flagged=flagged,
+        )
+        for position, selected, flagged, choose in rows
+    ]
+
+
 def attempt_finalize_if_expired(*, attempt: Attempt) -> bool:
     """Finalise a live attempt whose time (plus grace) is up. True if it was."""
     if attempt.state == Attempt.State.IN_PROGRESS and now() > attempt.deadline + GRACE:

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lessons.models import Lesson
-from quizzes.models import AttemptItem
+from quizzes.models import Attempt, AttemptItem
+
+REVIEW_FILTERS = {
+    "all": "All questions",
+    "wrong": "Wrong only",
+    "flagged": "Flagged only",
+}
 
 
 @dataclass
@@ -65,3 +71,45 @@ def attempt_breakdown(items: Iterable[AttemptItem]) -> Breakdown:
     return Breakdown(
         services=sorted(services.values(), key=lambda area: area.name), layers=ordered_layers
     )
+
+
+def review_items(items: Iterable[AttemptItem], *, show: str) -> list[AttemptItem]:
+    """The items the review filter keeps, each with `shown_choices` in the order the
+    learner saw them (`choice_order`); a choice added since goes last."""
+    kept = [
+        item
+        for item in items
+        if show == "all"
+        or (show == "wrong" and not item.correct)
+        or (show == "flagged" and item.flagged)
+    ]
+    for item in kept:
+        rank = {pk: index for index, pk in enumerate(item.choice_order)}
+        item.shown_choices = sorted(
+            item.question.choices.all(), key=lambda c: (rank.get(c.pk, len(rank)), c.position)
+        )
+    return kept
+
+
+def time_used(attempt: Attempt) -> tuple[int, int]:
+    """Minutes and seconds between starting and finishing."""
+    used = int((attempt.finished_at - attempt.started_at).total_seconds())
+    return used // 60, used % 60
+
+
+def result_context(*, attempt: Attempt, items: list[AttemptItem], show: str) -> dict:
+    """Everything the result page shows, from the attempt's items (tags prefetched)."""
+    show = show if show in REVIEW_FILTERS else "all"
+    minutes, seconds = time_used(attempt)
+    return {
+        "attempt": attempt,
+        "items": items,
+        "review": review_items(items, show=show),
+        "show": show,
+        "filters": REVIEW_FILTERS,
+        "breakdown": attempt_breakdown(items),
+        "minutes_used": minutes,
+        "seconds_used": seconds,
+        "unanswered_count": sum(1 for item in items if not item.selected),
+        "unscored": [item.position for item in items if not item.scored],
+    }

@@ -12,15 +12,18 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from quizzes.exam_views import destination
 from quizzes.exams import (
     GRACE,
     LateAnswer,
+    answer_status,
     attempt_answer,
     attempt_start,
     attempt_submit,
+    choice_count_problem,
     scaled_score,
 )
-from quizzes.models import Attempt, AttemptItem, LearnerProfile, Question
+from quizzes.models import Attempt, AttemptItem, Choice, LearnerProfile, Question
 from quizzes.selection import SelectionError, select_questions
 from tests.factories import BlueprintFactory, UserFactory, build_bank, multiple_question
 
@@ -452,3 +455,166 @@ def test_instructors_may_author_blueprints():
     instructor.groups.add(Group.objects.get(name="Instructors"))
     assert instructor.has_perm("quizzes.change_examblueprint")
     assert not instructor.has_perm("quizzes.change_attempt")
+
+
+class TestChooseN:
+    """Multiple-response questions: too few or too many ticks is not an answer."""
+
+    @pytest.fixture
+    def attempt(self, user):
+        for _ in range(3):
+            multiple_question()
+        return start(user, BlueprintFactory(question_count=3))
+
+    def test_counting_rules(self):
+        assert answer_status(picked=0, choose=2) == "unanswered"
+        assert answer_status(picked=1, choose=2) == "incomplete"
+        assert answer_status(picked=3, choose=2) == "incomplete"
+        assert answer_status(picked=2, choose=2) == "answered"
+        assert answer_status(picked=1, choose=1) == "answered"
+        assert choice_count_problem(picked=1, choose=2) == (
+            "Choose 1 more: this question needs 2 answers."
+        )
+        assert choice_count_problem(picked=3, choose=2) == (
+            "1 too many: this question needs exactly 2 answers."
+        )
+        assert choice_count_problem(picked=2, choose=2) == ""
+        assert choice_count_problem(picked=0, choose=2) == ""
+
+    @pytest.mark.parametrize(("ticks", "says"), [(1, "Choose 1 more"), (3, "1 too many")])
+    def test_saving_the_wrong_number_says_so_at_once(self, auth_client, attempt, ticks, says):
+        item = attempt.items.get(position=1)
+        ids = [c.pk for c in item.question.choices.all()][:ticks]
+        response = auth_client.post(q_url(attempt, 1), {"choice": ids}, headers=HX)
+        assertContains(response, "Saved, but not complete.")
+        assertContains(response, says)
+        assertContains(response, "Answered 0 of 3")
+        assertContains(response, "nav-item--incomplete")
+        assertContains(response, " incomplete</span>")
+        page = auth_client.get(q_url(attempt, 1))
+        assertContains(page, says)
+
+    def test_without_javascript_the_next_page_warns(self, auth_client, attempt):
+        item = attempt.items.get(position=1)
+        one = [c.pk for c in item.question.choices.all()][:1]
+        response = auth_client.post(q_url(attempt, 1), {"choice": one, "go": "next"}, follow=True)
+        assertContains(response, "Question 1 is saved but not complete. Choose 1 more")
+
+    def test_confirm_page_counts_incomplete_items_and_grading_stays_all_or_nothing(
+        self, auth_client, attempt
+    ):
+        first, second, third = attempt.items.order_by("position")
+        attempt_answer(attempt=attempt, item=first, selected=correct_ids(first)[:1], flagged=False)
+        every = [c.pk for c in second.question.choices.all()][:3]
+        attempt_answer(attempt=attempt, item=second, selected=every, flagged=False)
+        attempt_answer(attempt=attempt, item=third, selected=correct_ids(third), flagged=False)
+        confirm = auth_client.get(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+        assertContains(confirm, "2 not complete")
+        assertNotContains(confirm, "not answered")
+        assertNotContains(confirm, "Every question has")
+        attempt_submit(attempt=attempt)
+        assert list(attempt.items.values_list("correct", flat=True)) == [False, False, True]
+
+
+class TestWithoutJavaScript:
+    def test_page_says_save_and_next_saves_and_hides_key_hints(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        html = auth_client.get(q_url(attempt, 1)).content.decode()
+        assert '<span class="no-js-only">Choose an answer, then “Save and next” saves it' in html
+        assert '<span class="js-only">Choose an answer; it is saved straight away.' in html
+        assert 'class="muted exam-question__keys js-only"' in html
+
+    def test_navigator_numbers_save_the_answer_then_go_there(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        page = auth_client.get(q_url(attempt, 1))
+        assertContains(
+            page,
+            'type="submit" form="answer-form" name="go" value="7"',
+        )
+        response = auth_client.post(q_url(attempt, 1), {"choice": wrong_id(item), "go": "7"})
+        assertRedirects(response, q_url(attempt, 7))
+        item.refresh_from_db()
+        assert item.selected == [wrong_id(item)]
+
+    def test_review_and_submit_also_saves(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=3)
+        page = auth_client.get(q_url(attempt, 3))
+        assertContains(page, 'form="answer-form" name="go" value="submit"')
+        response = auth_client.post(q_url(attempt, 3), {"choice": wrong_id(item), "go": "submit"})
+        assertRedirects(response, reverse("quizzes:attempt_submit", args=[attempt.pk]))
+        assert attempt.items.get(position=3).selected == [wrong_id(item)]
+
+    @pytest.mark.parametrize(
+        ("go", "target"),
+        [("next", 4), ("prev", 2), ("1", 1), ("10", 10), ("99", 10), ("0", 1), ("junk", 3)],
+    )
+    def test_destination(self, go, target):
+        assert destination(go, position=3, total=10) == target
+
+    def test_destination_submit(self):
+        assert destination("submit", position=3, total=10) is None
+        assert destination("next", position=10, total=10) is None
+
+
+class TestSmallerPromises:
+    def test_answer_inside_the_grace_is_accepted(self, auth_client, user, blueprint):
+        with time_machine.travel(T0, tick=False):
+            attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        with time_machine.travel(attempt.deadline + timedelta(seconds=4), tick=False):
+            response = auth_client.post(q_url(attempt, 1), {"choice": wrong_id(item)}, headers=HX)
+        assert response.status_code == 200
+        item.refresh_from_db()
+        attempt.refresh_from_db()
+        assert item.selected == [wrong_id(item)]
+        assert attempt.state == Attempt.State.IN_PROGRESS
+
+    def test_exam_list_offers_resume_for_a_live_attempt(self, auth_client, user, blueprint):
+        other = BlueprintFactory(title="Other exam")
+        start(user, blueprint)
+        response = auth_client.get("/exams/")
+        assertContains(response, f"Resume {blueprint.title.lower()}")
+        assertContains(response, f"Start {other.title.lower()}")
+        assertNotContains(response, f"Start {blueprint.title.lower()}<")
+
+    def test_timed_out_result_says_time_ran_out_and_how_many_were_unanswered(
+        self, auth_client, user, blueprint
+    ):
+        with time_machine.travel(T0, tick=False):
+            attempt = start(user, blueprint)
+            for item in attempt.items.filter(position__lte=7):
+                attempt_answer(
+                    attempt=attempt, item=item, selected=correct_ids(item), flagged=False
+                )
+        with time_machine.travel(attempt.deadline + timedelta(minutes=5), tick=False):
+            response = auth_client.get(reverse("quizzes:attempt_result", args=[attempt.pk]))
+        assertContains(response, "<strong>Time ran out.</strong>")
+        assertContains(response, "3 questions had no answer and score zero")
+
+    def test_review_shows_choices_in_the_order_the_learner_saw(self, auth_client, user, bank):
+        shuffled = BlueprintFactory(question_count=10, shuffle_choices=True)
+        attempt = start(user, shuffled)
+        attempt_submit(attempt=attempt)
+        html = auth_client.get(reverse("quizzes:attempt_result", args=[attempt.pk])).content
+        html = html.decode()
+        texts = dict(Choice.objects.values_list("pk", "text"))
+        reordered = 0
+        for item in attempt.items.all():
+            seen = [texts[pk] for pk in item.choice_order]
+            positions = [
+                html.index(f"{text}\n", html.index(f'id="q{item.position}"')) for text in seen
+            ]
+            assert positions == sorted(positions), item.position
+            reordered += item.choice_order != sorted(item.choice_order)
+        assert reordered  # the shuffle really changed some orders
+
+    def test_review_filter_marks_the_one_selected(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        attempt_submit(attempt=attempt)
+        url = reverse("quizzes:attempt_result", args=[attempt.pk])
+        response = auth_client.get(url, {"show": "wrong"})
+        assertContains(response, '<a href="?show=wrong#review-title" aria-current="page">')
+        assertContains(response, '<a href="?show=all#review-title">')
+        assertContains(response, '<a href="?show=flagged#review-title">')
