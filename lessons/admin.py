@@ -23,16 +23,18 @@ class ResponsibilityInline(admin.TabularInline):
 
 @admin.register(Layer)
 class LayerAdmin(admin.ModelAdmin):
-    list_display = ["position", "name", "slug"]
+    list_display = ["position", "name", "slug", "lesson"]
     list_display_links = ["name"]
+    list_select_related = ["lesson"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "slug", "category", "abstraction", "position"]
+    list_display = ["name", "short_name", "slug", "category", "abstraction", "lesson", "position"]
     list_editable = ["position"]
+    list_select_related = ["lesson"]
     list_filter = ["category", "abstraction"]
     search_fields = ["name", "short_name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}

@@ -29,6 +29,14 @@ class Layer(models.Model):
         blank=True,
         help_text="Ends “On <service>, …” in matrix drills, e.g. “who patches the guest OS?”",
     )
+    lesson = models.ForeignKey(
+        "Lesson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The lesson that teaches this layer; results send learners weak here to it.",
+    )
 
     objects = SlugQuerySet.as_manager()
 
@@ -72,6 +80,14 @@ class Service(models.Model):
         help_text="Column order: lowest is the most customer-managed service.",
     )
     summary = models.TextField()
+    lesson = models.ForeignKey(
+        "Lesson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="This service's own lesson; results send learners weak here to it.",
+    )
 
     objects = SlugQuerySet.as_manager()
 

@@ -11,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lessons.models import Layer, Service
 from quizzes.exams import (
     AttemptClosed,
     BadAnswer,
@@ -26,7 +25,7 @@ from quizzes.exams import (
 )
 from quizzes.forms import ProfileForm
 from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile, Question
-from quizzes.results import result_context
+from quizzes.results import result_context, tags_prefetch
 from quizzes.selection import SelectionError
 from srm_site.http import HtmxHttpRequest
 
@@ -206,8 +205,7 @@ def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     items = list(
         attempt.items.select_related("question__lesson").prefetch_related(
             Prefetch("question__choices", queryset=Choice.objects.order_by("position")),
-            Prefetch("question__services", queryset=Service.objects.only("slug", "name")),
-            Prefetch("question__layers", queryset=Layer.objects.only("slug", "name")),
+            *tags_prefetch(),
         )
     )
     context = result_context(attempt=attempt, items=items, show=request.GET.get("show", ""))

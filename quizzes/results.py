@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lessons.models import Lesson
+from django.db.models import Prefetch
+
+from lessons.models import Layer, Lesson, Service
 from quizzes.models import Attempt, AttemptItem
 
 REVIEW_FILTERS = {
@@ -22,7 +24,8 @@ class Area:
     name: str
     right: int = 0
     total: int = 0
-    lessons: list[Lesson] = field(default_factory=list)
+    home_lesson: Lesson | None = None
+    missed_lessons: list[Lesson] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -30,10 +33,14 @@ class Area:
 
     @property
     def lesson(self) -> Lesson | None:
-        """The lesson most of this area's missed questions point to."""
-        if not self.lessons:
-            return None
-        return max(self.lessons, key=self.lessons.count)
+        """The service's own lesson, or the lesson that teaches the layer.
+
+        Only when an instructor has set none: the lesson most of this area's
+        missed questions point to.
+        """
+        if self.home_lesson or not self.missed_lessons:
+            return self.home_lesson
+        return max(self.missed_lessons, key=self.missed_lessons.count)
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,22 @@ class Breakdown:
         return [area for area in areas if area.right < area.total][:3]
 
 
+def tags_prefetch() -> list[Prefetch]:
+    """What `attempt_breakdown` reads of each question's services and layers."""
+    fields = ("slug", "name", "lesson__slug", "lesson__title")
+    return [
+        Prefetch(
+            "question__services",
+            queryset=Service.objects.select_related("lesson").only(*fields),
+        ),
+        Prefetch(
+            "question__layers", queryset=Layer.objects.select_related("lesson").only(*fields)
+        ),
+    ]
+
+
 def attempt_breakdown(items: Iterable[AttemptItem]) -> Breakdown:
-    """Right/total per service and per layer over the scored items (prefetched tags)."""
+    """Right/total per service and per layer over the scored items (tags_prefetch)."""
     services: dict[str, Area] = {}
     layers: dict[str, Area] = {}
     for item in items:
@@ -62,11 +83,14 @@ def attempt_breakdown(items: Iterable[AttemptItem]) -> Breakdown:
             ("layer", question.layers.all(), layers),
         ):
             for tag in tags:
-                area = bucket.setdefault(tag.slug, Area(kind=kind, slug=tag.slug, name=tag.name))
+                area = bucket.setdefault(
+                    tag.slug,
+                    Area(kind=kind, slug=tag.slug, name=tag.name, home_lesson=tag.lesson),
+                )
                 area.total += 1
                 area.right += bool(item.correct)
                 if not item.correct:
-                    area.lessons.append(question.lesson)
+                    area.missed_lessons.append(question.lesson)
     ordered_layers = sorted(layers.values(), key=lambda area: area.name)
     return Breakdown(
         services=sorted(services.values(), key=lambda area: area.name), layers=ordered_layers

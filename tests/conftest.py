@@ -19,12 +19,13 @@ def _content_models() -> list:
     from lessons.models import Control, Layer, Lesson, Responsibility, Service
     from quizzes.models import Choice, ExamBlueprint, Question
 
+    # Lessons first: layers and services point to the lesson that teaches them.
     return [
+        Lesson,
         Layer,
         Service,
         Responsibility,
         Control,
-        Lesson,
         Lesson.prerequisites.through,
         Lesson.services.through,
         Question,

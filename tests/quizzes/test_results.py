@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from lessons.models import Layer, Service
+from quizzes.exams import attempt_start, attempt_submit
+from quizzes.models import Question
+from quizzes.results import attempt_breakdown, tags_prefetch
+from tests.factories import BlueprintFactory
+
+pytestmark = pytest.mark.django_db
+
+# Each service's own lesson (the reported bugs: WorkSpaces was sent to "The
+# abstraction spectrum", Fargate to "What AWS always owns", IAM to the controls lesson).
+SERVICE_LESSONS = {
+    "ec2": "ec2",
+    "ecs-ec2": "containers-ecs-fargate",
+    "fargate": "containers-ecs-fargate",
+    "rds": "rds",
+    "lambda": "lambda",
+    "s3": "s3",
+    "dynamodb": "dynamodb",
+    "vpc": "vpc",
+    "iam": "iam",
+    "workspaces": "saas-workspaces",
+}
+
+
+@pytest.fixture
+def everything_missed(shipped_content, user):
+    """A finished attempt over the whole shipped bank with nothing answered."""
+    count = Question.objects.published().count()
+    blueprint = BlueprintFactory(question_count=count, minutes=300)
+    attempt = attempt_start(user=user, blueprint=blueprint, rng=random.Random(1)).attempt
+    return attempt_submit(attempt=attempt)
+
+
+def test_every_service_area_links_to_that_services_own_lesson(everything_missed):
+    items = everything_missed.items.select_related("question__lesson").prefetch_related(
+        *tags_prefetch()
+    )
+    breakdown = attempt_breakdown(items)
+    linked = {area.slug: area.lesson.slug for area in breakdown.services}
+    assert linked == SERVICE_LESSONS
+    for area in breakdown.services:
+        assert area.slug in area.lesson.services.values_list("slug", flat=True)
+
+
+def test_every_layer_area_links_to_the_lesson_that_teaches_it(everything_missed):
+    items = everything_missed.items.select_related("question__lesson").prefetch_related(
+        *tags_prefetch()
+    )
+    breakdown = attempt_breakdown(items)
+    assert len(breakdown.layers) == Layer.objects.count()
+    for area in breakdown.layers:
+        layer = Layer.objects.select_related("lesson").get(slug=area.slug)
+        assert layer.lesson is not None, area.slug
+        assert area.lesson == layer.lesson
+
+
+def test_every_shipped_service_and_layer_has_a_lesson(shipped_content):
+    assert not Service.objects.filter(lesson__isnull=True).exists()
+    assert not Layer.objects.filter(lesson__isnull=True).exists()
+    assert not Service.objects.filter(lesson__published=False).exists()
+
+
+def test_result_page_sends_a_weak_service_to_its_lesson(auth_client, everything_missed):
+    response = auth_client.get(reverse("quizzes:attempt_result", args=[everything_missed.pk]))
+    assert response.status_code == 200
+    breakdown = response.context["breakdown"]
+    for area in breakdown.weakest:
+        assertContains(response, f'<a href="{area.lesson.get_absolute_url()}">Reread')
