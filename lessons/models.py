@@ -153,10 +153,6 @@ class Responsibility(models.Model):
         """A class-name-safe form of the owner (`n/a` becomes `na`)."""
         return self.owner.replace("/", "")
 
-    @property
-    def owner_short(self) -> str:
-        return "N/A" if self.owner == Owner.NOT_APPLICABLE else self.get_owner_display()
-
 
 class Control(models.Model):
     """A security control and how AWS and the customer divide it."""

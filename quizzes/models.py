@@ -198,14 +198,9 @@ class QuestionReport(models.Model):
 class ExamBlueprint(models.Model):
     """A kind of practice exam: how many questions, how long, and how it is scored."""
 
-    class Mode(models.TextChoices):
-        TIMED = "timed", "Timed (feedback after submitting)"
-        PRACTICE = "practice", "Practice (feedback after each answer)"
-
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=80)
     description = models.TextField(blank=True)
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TIMED)
     question_count = models.PositiveSmallIntegerField()
     unscored_count = models.PositiveSmallIntegerField(
         default=0,
@@ -341,7 +336,3 @@ class AttemptItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} #{self.position}"
-
-    @property
-    def is_answered(self) -> bool:
-        return bool(self.selected)

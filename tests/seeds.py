@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
 RUN = 12
+
+
+def _origin_checkout() -> Path | None:
+    """The checkout this one was cloned from, when that is a local folder (CI clones one)."""
+    result = subprocess.run(
+        ["git", "-C", str(ROOT), "remote", "get-url", "origin"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    origin = Path(result.stdout.strip()) if result.returncode == 0 else None
+    return origin if origin and origin.is_dir() else None
+
+
+def find_seeds_dir() -> Path | None:
+    """`../shared/seeds` beside this checkout, or beside the one it was cloned from.
+
+    SRM_SEEDS_DIR overrides both.
+    """
+    candidates = [os.environ.get("SRM_SEEDS_DIR"), ROOT.parent / "shared" / "seeds"]
+    if origin := _origin_checkout():
+        candidates.append(origin.resolve().parent / "shared" / "seeds")
+    return next((Path(c) for c in candidates if c and Path(c).is_dir()), None)
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def seed_runs() -> set[str]:
+def seed_runs(seeds_dir: Path) -> set[str]:
     runs: set[str] = set()
-    for path in sorted(SEEDS_DIR.iterdir()):
+    for path in sorted(seeds_dir.iterdir()):
         words = _words(path.read_text(encoding="utf-8", errors="replace"))
         runs.update(" ".join(words[i : i + RUN]) for i in range(len(words) - RUN + 1))
     return runs
