@@ -58,6 +58,7 @@ class TestMatrix:
         build_matrix(services=services, layers=13)
         with django_assert_max_num_queries(3):
             response = client.get(self.url)
+        assert response.status_code == 200
         assert response.content.decode().count('class="cell cell--') == services * 13
 
 
@@ -178,7 +179,9 @@ class TestMatrixJson:
     def test_query_count_is_fixed(self, client, django_assert_max_num_queries, services):
         build_matrix(services=services, layers=13)
         with django_assert_max_num_queries(3):
-            client.get("/matrix.json")
+            response = client.get("/matrix.json")
+        assert response.status_code == 200
+        assert len(response.json()["services"]) == services
 
 
 class TestHome:

@@ -618,3 +618,27 @@ class TestSmallerPromises:
         assertContains(response, '<a href="?show=wrong#review-title" aria-current="page">')
         assertContains(response, '<a href="?show=all#review-title">')
         assertContains(response, '<a href="?show=flagged#review-title">')
+
+
+class TestQueryBudgets:
+    @pytest.mark.parametrize("attempts", [2, 40])
+    def test_exam_list_is_fixed_whatever_the_history(
+        self, auth_client, user, bank, django_assert_max_num_queries, attempts
+    ):
+        blueprints = BlueprintFactory.create_batch(3)
+        for n in range(attempts):
+            attempt_submit(attempt=start(user, blueprints[n % 3]))
+        start(user, blueprints[0])
+        with django_assert_max_num_queries(7):
+            response = auth_client.get("/exams/")
+        assertContains(response, "Resume ")
+
+    @pytest.mark.parametrize("count", [10, 60])
+    def test_confirm_page_is_fixed_whatever_the_length(
+        self, auth_client, user, django_assert_max_num_queries, count
+    ):
+        build_bank(count)
+        attempt = start(user, BlueprintFactory(question_count=count))
+        with django_assert_max_num_queries(6):
+            response = auth_client.get(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+        assertContains(response, f"{count} not answered")

@@ -212,6 +212,7 @@ class TestFeedbackPage:
         answer = PracticeAnswer.objects.get()
         with django_assert_max_num_queries(6):
             response = client.get(f"/practice/answers/{answer.pk}/")
+        assert response.status_code == 200
         crumbs = response.content.decode().split('class="breadcrumbs"', 1)[1].split("</nav>")[0]
         assert f">{escape(label)}</a>" in crumbs
         assert f">{topic.partition(':')[2]}</a>" not in crumbs  # never the raw slug
