@@ -135,6 +135,17 @@ def matrix_service(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     return TemplateResponse(request, template_name, context)
 
 
+def _comparison(a: Service, b: Service) -> dict:
+    cells = list(Responsibility.objects.filter(service__in=[a, b]))
+    comparison = compare_stacks(
+        layers=Layer.objects.all(),
+        a=[cell for cell in cells if cell.service_id == a.pk],
+        b=[cell for cell in cells if cell.service_id == b.pk],
+    )
+    differences = sum(row.differs for row in comparison)
+    return {"a": a, "b": b, "comparison": comparison, "differences": differences}
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def matrix_compare(request: HtmxHttpRequest) -> TemplateResponse:
@@ -148,15 +159,7 @@ def matrix_compare(request: HtmxHttpRequest) -> TemplateResponse:
     context: dict = {"form": form, "comparison": None}
     status = 200
     if form.is_bound and form.is_valid():
-        a, b = form.chosen()
-        cells = list(Responsibility.objects.filter(service__in=[a, b]))
-        context["comparison"] = compare_stacks(
-            layers=Layer.objects.all(),
-            a=[cell for cell in cells if cell.service_id == a.pk],
-            b=[cell for cell in cells if cell.service_id == b.pk],
-        )
-        context.update(a=a, b=b)
-        context["differences"] = sum(row.differs for row in context["comparison"])
+        context.update(_comparison(*form.chosen()))
     elif form.is_bound:
         status = 400
     template_name = "lessons/matrix_compare.html"

@@ -131,18 +131,16 @@ def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpRespons
             flagged=bool(request.POST.get("flagged")),
         )
     except (LateAnswer, AttemptClosed):
-        if attempt.state == Attempt.State.EXPIRED:
-            message = (
-                "Time is up. This answer arrived after the deadline and was not saved; "
-                "everything you saved before the deadline has been marked."
-            )
-        else:
-            message = "This exam is finished, so answers can’t change now."
-        return _refused(request, attempt, message)
+        return _refused(request, attempt)
     except BadAnswer:
         return HttpResponse("That choice isn’t part of this question.", status=400)
     if request.htmx:
         return TemplateResponse(request, "quizzes/_exam_saved.html", _exam_context(attempt, item))
+    return _go_on(request, attempt=attempt, item=item)
+
+
+def _go_on(request, *, attempt: Attempt, item: AttemptItem) -> HttpResponse:
+    """Without JavaScript: warn about an incomplete answer, then go where the learner asked."""
     problem = choice_count_problem(picked=len(item.selected), choose=item.question.choose)
     if problem:
         messages.warning(request, f"Question {item.position} is saved but not complete. {problem}")
@@ -166,8 +164,15 @@ def destination(go: str, *, position: int, total: int) -> int | None:
     return min(max(position + {"next": 1, "prev": -1}.get(go, 0), 1), total)
 
 
-def _refused(request, attempt: Attempt, message: str) -> HttpResponse:
+def _refused(request, attempt: Attempt) -> HttpResponse:
     """HTTP 409: the server's clock or state says no; say so and point to the result."""
+    if attempt.state == Attempt.State.EXPIRED:
+        message = (
+            "Time is up. This answer arrived after the deadline and was not saved; "
+            "everything you saved before the deadline has been marked."
+        )
+    else:
+        message = "This exam is finished, so answers can’t change now."
     context = {"attempt": attempt, "message": message, "result_url": _result_url(attempt)}
     template = "quizzes/_exam_refused.html" if request.htmx else "quizzes/attempt_refused.html"
     return TemplateResponse(request, template, context, status=409)
