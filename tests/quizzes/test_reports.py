@@ -71,3 +71,18 @@ def test_instructor_resolves_reports_in_bulk(admin_client, user):
     )
     report.refresh_from_db()
     assert report.resolved_at is not None
+
+
+def test_a_guest_logging_in_to_report_comes_back_to_the_question(client, user):
+    question = QuestionFactory()
+    choice = question.choices.first()
+    feedback = client.post(
+        reverse("quizzes:practice_answer"),
+        {"question": question.pk, "choice": choice.pk, "topic": "mixed"},
+        headers=HX,
+    )
+    next_url = question.get_absolute_url()
+    # Not the POST-only answer URL the fragment came from: that would end in an error.
+    assertContains(feedback, f'href="/accounts/login/?next={next_url}"')
+    client.force_login(user)
+    assert client.get(next_url).status_code == 200
