@@ -11,15 +11,20 @@ PASSWORD = "a-long-unusual-passphrase-42"
 COUNTDOWN_DRAWN = "document.querySelector('#timer .timer__value').textContent.includes(':')"
 
 
-@pytest.fixture
-def learner_page(page, site, django_user_model):
-    django_user_model.objects.create_user("sitter", "sitter@example.com", PASSWORD)
+def log_in_to_exams(page, site, django_user_model, username: str):
+    """Create a learner, log in through the form and land on /exams/."""
+    django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
     page.goto(f"{site}/accounts/login/?next=/exams/")
-    page.get_by_label("Username").fill("sitter")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Practice exams").wait_for()
     return page
+
+
+@pytest.fixture
+def learner_page(page, site, django_user_model):
+    return log_in_to_exams(page, site, django_user_model, "sitter")
 
 
 def saved(page):
@@ -80,13 +85,8 @@ def test_sit_quick_check_from_start_to_review(learner_page, site):
 
 
 def test_exam_works_with_javascript_off(browser, site, django_user_model):
-    django_user_model.objects.create_user("nojs", "nojs@example.com", PASSWORD)
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{site}/accounts/login/?next=/exams/")
-    page.get_by_label("Username").fill("nojs")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = log_in_to_exams(context.new_page(), site, django_user_model, "nojs")
     page.get_by_role("button", name="Start quick check").click()
     # The page promises only what works without JavaScript.
     assert page.get_by_text("then “Save and next” saves it").is_visible()
@@ -114,13 +114,8 @@ def _answer_fully(page) -> None:
 
 
 def test_timer_stays_in_view_on_a_phone(browser, site, django_user_model):
-    django_user_model.objects.create_user("phone", "phone@example.com", PASSWORD)
     context = browser.new_context(viewport={"width": 390, "height": 700})
-    page = context.new_page()
-    page.goto(f"{site}/accounts/login/?next=/exams/")
-    page.get_by_label("Username").fill("phone")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = log_in_to_exams(context.new_page(), site, django_user_model, "phone")
     page.get_by_role("button", name="Start quick check").click()
     page.get_by_role("heading", name="Question 1").wait_for()
     page.mouse.wheel(0, 2000)
