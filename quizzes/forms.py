@@ -17,6 +17,11 @@ class ReportForm(forms.ModelForm):
         }
         labels = {"reason": "What’s wrong?", "note": "Tell us more (optional)"}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A radio list needs no "---------" row: a reason is required anyway.
+        self.fields["reason"].choices = QuestionReport.Reason.choices
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:

@@ -86,3 +86,14 @@ def test_a_guest_logging_in_to_report_comes_back_to_the_question(client, user):
     assertContains(feedback, f'href="/accounts/login/?next={next_url}"')
     client.force_login(user)
     assert client.get(next_url).status_code == 200
+
+
+def test_report_reasons_offer_no_blank_row(auth_client):
+    question = QuestionFactory()
+    response = auth_client.post(
+        reverse("quizzes:practice_answer"),
+        {"question": question.pk, "choice": question.choices.first().pk, "topic": "mixed"},
+        headers=HX,
+    )
+    assertContains(response, 'name="reason"', count=len(QuestionReport.Reason.choices))
+    assert "---------" not in response.content.decode()
