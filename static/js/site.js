@@ -11,4 +11,17 @@
       : target.querySelector("[data-focus-after-swap]");
     if (heading) heading.focus();
   });
+
+  // A service loaded into the matrix's panel is marked in the picker and the
+  // grid's headings, so learners (and screen readers) know which one is shown.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var link = event.detail && event.detail.elt;
+    var selector = 'a[hx-target="#service-panel"]';
+    if (!event.detail.successful || !link || !link.matches || !link.matches(selector)) return;
+    var path = link.getAttribute("href");
+    document.querySelectorAll(selector).forEach(function (other) {
+      if (other.getAttribute("href") === path) other.setAttribute("aria-current", "true");
+      else other.removeAttribute("aria-current");
+    });
+  });
 })();

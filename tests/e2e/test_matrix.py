@@ -155,6 +155,11 @@ def test_every_service_is_in_view_and_opens_its_stack(browser, site, width, heig
         assert page.url.endswith(f"/matrix/{slug}/")
         assert page.locator("#service-stack .stack__layer").count() == 13
         assert _page_overflow(page) <= 0
+        # The one shown is marked, and only that one.
+        current = page.locator('main a[hx-target="#service-panel"][aria-current]')
+        assert {current.nth(i).get_attribute("href") for i in range(current.count())} == {
+            f"/matrix/{slug}/"
+        }
     context.close()
 
 
