@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_or_fail_under_ci
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # fixtures here are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,10 +29,9 @@ def _chromium_path() -> str | None:
 def browser() -> Iterator:
     path = _chromium_path()
     if path is None:
-        message = "Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + "; browser tests must run under CI")
-        pytest.skip(message)
+        skip_or_fail_under_ci(
+            "Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
@@ -13,6 +12,7 @@ from django.db.models import Count
 from lessons.markdown import render_markdown
 from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
 from quizzes.content import content_load
+from tests.conftest import skip_or_fail_under_ci
 from tests.seeds import find_seeds_dir, seed_runs, shared_runs
 
 pytestmark = pytest.mark.django_db
@@ -102,10 +102,7 @@ def runs() -> set[str]:
     """Every 12-word run of the seeds. Missing seeds skip locally but fail under CI."""
     seeds_dir = find_seeds_dir()
     if seeds_dir is None:
-        message = "../shared/seeds is not beside this checkout (or set SRM_SEEDS_DIR)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + "; the seed-wording check must run under CI")
-        pytest.skip(message)
+        skip_or_fail_under_ci("../shared/seeds is not beside this checkout (or set SRM_SEEDS_DIR)")
     return seed_runs(seeds_dir)
 
 

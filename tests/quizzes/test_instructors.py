@@ -185,17 +185,27 @@ def test_choice_rows_left_without_a_position_go_last(admin_client):
     ]
 
 
+def _change_post_with_an_extra_row(question) -> dict:
+    """The change form as the admin posts it: the existing choices plus one added row."""
+    choices = list(question.choices.order_by("position"))
+    count = len(choices)
+    data = _question_post(question.lesson, [(c.text, c.is_correct) for c in choices])
+    data.update(
+        ref=question.ref,
+        **{"choices-TOTAL_FORMS": str(count + 1), "choices-INITIAL_FORMS": str(count)},
+    )
+    for i, choice in enumerate(choices):
+        data[f"choices-{i}-id"] = str(choice.pk)
+        data[f"choices-{i}-question"] = str(question.pk)
+    return data
+
+
 def test_a_blank_extra_row_on_the_change_page_is_ignored(admin_client):
     from tests.factories import QuestionFactory
 
     question = QuestionFactory()
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    choices = list(question.choices.order_by("position"))
-    data = _question_post(question.lesson, [(c.text, c.is_correct) for c in choices])
-    data.update(ref=question.ref, **{"choices-TOTAL_FORMS": "5", "choices-INITIAL_FORMS": "4"})
-    for i, choice in enumerate(choices):
-        data[f"choices-{i}-id"] = str(choice.pk)
-        data[f"choices-{i}-question"] = str(question.pk)
+    data = _change_post_with_an_extra_row(question)
     data["choices-4-position"] = ""  # added with the button, then left empty
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[-2000:]
@@ -207,12 +217,7 @@ def test_a_choice_added_on_the_change_page_goes_after_the_others(admin_client):
 
     question = QuestionFactory()
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    choices = list(question.choices.order_by("position"))
-    data = _question_post(question.lesson, [(c.text, c.is_correct) for c in choices])
-    data.update(ref=question.ref, **{"choices-TOTAL_FORMS": "5", "choices-INITIAL_FORMS": "4"})
-    for i, choice in enumerate(choices):
-        data[f"choices-{i}-id"] = str(choice.pk)
-        data[f"choices-{i}-question"] = str(question.pk)
+    data = _change_post_with_an_extra_row(question)
     data.update({"choices-4-position": "", "choices-4-text": "Nobody"})
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[-2000:]
