@@ -147,3 +147,13 @@ def test_settings_page_sets_extra_time_and_is_accessible(learner_page, site):
     page.get_by_text("Extra time granted: ×2").wait_for()
     page.wait_for_function(COUNTDOWN_DRAWN)
     assert page.locator("#timer .timer__value").inner_text().startswith(("29:", "30:"))
+
+
+def test_resuming_shows_an_accessible_message(learner_page, site):
+    page = learner_page
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    page.goto(f"{site}/exams/")
+    page.get_by_role("button", name="Resume quick check").click()
+    page.get_by_role("status").filter(has_text="continues where you left it").wait_for()
+    assert_accessible(page)
