@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from quizzes import exam_views, views
+from quizzes import classify_views, exam_views, views
 
 app_name = "quizzes"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("practice/mixed/", views.practice_topic, {"kind": "mixed"}, name="practice_mixed"),
     path("practice/drill/", views.practice_drill, name="practice_drill"),
     path("practice/drill/answer", views.practice_drill_answer, name="practice_drill_answer"),
+    path("practice/classify/", classify_views.classify_home, name="classify_home"),
+    path("practice/classify/<slug:service>/", classify_views.classify, name="classify"),
     path(
         "practice/service/<slug:slug>/",
         views.practice_topic,
