@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from quizzes.exam_views import profile
 from srm_site.accounts import signup
+from srm_site.learner_data_views import account_delete, learner_data, learner_data_export
 from srm_site.views import healthz
 
 admin.site.site_header = "SRM Academy authoring"
@@ -16,6 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", signup, name="signup"),
     path("accounts/profile/", profile, name="profile"),
+    path("accounts/data/", learner_data, name="learner_data"),
+    path("accounts/data/export.json", learner_data_export, name="learner_export"),
+    path("accounts/delete/", account_delete, name="account_delete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
     path("", include("lessons.urls")),

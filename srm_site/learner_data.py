@@ -1,0 +1,166 @@
+"""A learner's own data: everything kept about them, to download or to erase."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lessons.models import LessonProgress
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    Choice,
+    LearnerProfile,
+    PracticeAnswer,
+    QuestionReport,
+    ReviewCard,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
+# Bump when a key is renamed or removed, so a script reading old exports can tell.
+EXPORT_FORMAT = "srm-academy-learner-data/1"
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its datetimes as ISO 8601 text, so `json.dumps` takes it as is."""
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in row.items()
+    }
+
+
+def _choice_texts(user: AbstractUser) -> dict[int, str]:
+    """Text of every choice of every question the learner answered, in one query.
+
+    Stored answers hold choice ids, which mean nothing outside this database.
+    """
+    answered = Q(question__in=PracticeAnswer.objects.filter(user=user).values("question")) | Q(
+        question__in=AttemptItem.objects.filter(attempt__user=user).values("question")
+    )
+    return dict(Choice.objects.filter(answered).values_list("pk", "text"))
+
+
+def _with_choices(row: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
+    """Add the picked choices' text beside their ids (a drill cell's pick is already text)."""
+    if row.get("question_ref"):
+        row["selected_choices"] = [texts.get(pk, "") for pk in row["selected"] or []]
+    return row
+
+
+def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]:
+    """Attempts with their items: two queries, however many attempts."""
+    items: dict[int, list[dict[str, Any]]] = {}
+    for item in (
+        AttemptItem.objects.filter(attempt__user=user)
+        .order_by("attempt_id", "position")
+        .values(
+            "attempt_id",
+            "position",
+            "selected",
+            "flagged",
+            "answered_at",
+            "scored",
+            "correct",
+            question_ref=F("question__ref"),
+        )
+    ):
+        attempt_id = item.pop("attempt_id")
+        items.setdefault(attempt_id, []).append(_plain(_with_choices(item, texts)))
+    attempts = []
+    for attempt in (
+        Attempt.objects.filter(user=user)
+        .order_by("started_at", "pk")
+        .values(
+            "pk",
+            "started_at",
+            "deadline",
+            "time_multiplier",
+            "finished_at",
+            "state",
+            "score",
+            "scored_count",
+            "scaled_score",
+            "passed",
+            blueprint_slug=F("blueprint__slug"),
+            blueprint_title=F("blueprint__title"),
+        )
+    ):
+        attempt["items"] = items.get(attempt.pop("pk"), [])
+        attempts.append(_plain(attempt))
+    return attempts
+
+
+def learner_export(user: AbstractUser) -> dict[str, Any]:
+    """Everything kept about one learner, as a JSON-ready dict (eight queries, any history)."""
+    texts = _choice_texts(user)
+    profile = LearnerProfile.objects.filter(user=user).values("time_multiplier").first()
+    lessons = (
+        LessonProgress.objects.filter(user=user)
+        .order_by("completed_at", "pk")
+        .values("completed_at", lesson_slug=F("lesson__slug"), lesson_title=F("lesson__title"))
+    )
+    practice = (
+        PracticeAnswer.objects.filter(user=user)
+        .order_by("answered_at", "pk")
+        .values(
+            "selected",
+            "correct",
+            "sure",
+            "topic",
+            "answered_at",
+            question_ref=F("question__ref"),
+            cell_service=F("cell__service__slug"),
+            cell_layer=F("cell__layer__slug"),
+        )
+    )
+    cards = (
+        ReviewCard.objects.filter(user=user)
+        .order_by("due", "pk")
+        .values(
+            "state",
+            "due",
+            "last_review",
+            "last_rating",
+            "reviews",
+            "lapses",
+            "created_at",
+            question_ref=F("question__ref"),
+        )
+    )
+    reports = (
+        QuestionReport.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values("reason", "note", "created_at", "resolved_at", question_ref=F("question__ref"))
+    )
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "account": _plain(
+            {
+                "username": user.get_username(),
+                "email": user.email,
+                "date_joined": user.date_joined,
+            }
+        ),
+        "profile": profile or {"time_multiplier": LearnerProfile.ExtraTime.NONE.value},
+        "lessons_completed": [_plain(row) for row in lessons],
+        "practice_answers": [_plain(_with_choices(row, texts)) for row in practice],
+        "attempts": _attempts(user, texts),
+        "review_cards": [
+            _plain({**row, "state": ReviewCard.State(row["state"]).label}) for row in cards
+        ],
+        "question_reports": [_plain(row) for row in reports],
+    }
+
+
+@transaction.atomic
+def learner_delete(user: AbstractUser) -> int:
+    """Delete the learner and, by cascade, every row of theirs; returns how many rows went."""
+    deleted, _per_model = user.delete()
+    return deleted
