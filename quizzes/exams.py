@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from quizzes.grading import is_correct
 from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile
+from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
@@ -234,13 +235,15 @@ def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
     """Grade the attempt once; submitting again (or from two tabs) changes nothing."""
     locked = (
         Attempt.objects.select_for_update(of=("self",))
-        .select_related("blueprint")
+        .select_related("blueprint", "user")
         .get(pk=attempt.pk)
     )
     if locked.is_finished:
         _copy(locked, attempt)
         return attempt
-    items = list(locked.items.only("pk", "attempt_id", "question_id", "selected", "scored"))
+    items = list(
+        locked.items.only("pk", "attempt_id", "question_id", "selected", "scored", "flagged")
+    )
     correct: dict[int, set[int]] = {}
     for qid, cid in Choice.objects.filter(
         question_id__in=[item.question_id for item in items], is_correct=True
@@ -251,6 +254,16 @@ def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
             selected=item.selected, correct=correct.get(item.question_id, ())
         )
     AttemptItem.objects.bulk_update(items, ["correct"])
+    # Answered questions feed spaced repetition; a flagged one counts as "not sure".
+    cards_record(
+        user=locked.user,
+        answers=[
+            Answer(question_id=item.question_id, correct=item.correct, sure=not item.flagged)
+            for item in items
+            if item.selected
+        ],
+        at=now(),
+    )
     right = sum(1 for item in items if item.scored and item.correct)
     scored = sum(1 for item in items if item.scored)
     locked.score = right

@@ -26,6 +26,20 @@ class QuestionQuerySet(models.QuerySet):
     def for_lesson(self, lesson: Lesson) -> QuestionQuerySet:
         return self.filter(lesson=lesson)
 
+    def missed_by(self, user) -> QuestionQuerySet:
+        """Questions whose latest answer by this learner (practice or exam) was wrong."""
+        return (
+            self.filter(review_cards__user=user, review_cards__last_rating=1)
+            if user.is_authenticated
+            else self.none()
+        )
+
+    def unseen_by(self, user) -> QuestionQuerySet:
+        """Questions this learner has never answered in practice nor met in an exam."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.exclude(answers__user=user).exclude(attempt_items__attempt__user=user)
+
 
 class Question(models.Model):
     """An exam-style question with its choices (see `quizzes.validation` for the rules)."""
@@ -360,6 +374,8 @@ class ReviewCard(models.Model):
     is one indexed query.
     """
 
+    LEECH_LAPSES = 8  # Anki's default: a card failed this often needs a different approach
+
     class State(models.IntegerChoices):
         # The values are fsrs.State's.
         LEARNING = 1, "Learning"
@@ -394,3 +410,7 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question.ref} · due {self.due:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_leech(self) -> bool:
+        return self.lapses >= self.LEECH_LAPSES

@@ -1,7 +1,8 @@
 """Practice mode: choosing the next question for a topic, and checking answers.
 
-A topic is a service, a layer, a lesson, the whole bank ("mixed") or the matrix
-drill, where owner questions are generated from Responsibility rows.
+A topic is a service, a layer, a lesson, the whole bank ("mixed"), one of a
+learner's personal sets ("missed", "unseen"), or the matrix drill, where owner
+questions are generated from Responsibility rows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.urls import reverse
 from lessons.models import Layer, Lesson, Owner, Responsibility, Service
 from quizzes.grading import is_correct
 from quizzes.models import Choice, PracticeAnswer, Question
+from quizzes.review import Answer, cards_record
 
 RECENT_LIMIT = 30  # questions remembered per topic so practice doesn't repeat itself
 
@@ -25,9 +27,20 @@ class AnswerError(ValueError):
     """The submitted answer can't be graded; the message says what to fix."""
 
 
+# Topics without a slug, with the label a page shows for them.
+PLAIN_TOPICS = {
+    "mixed": "Mixed practice",
+    "drill": "Matrix drill",
+    "missed": "Questions you got wrong",
+    "unseen": "Questions you haven’t seen yet",
+    "review": "Review",
+}
+PERSONAL_TOPICS = ("missed", "unseen", "review")  # need a signed-in learner
+
+
 @dataclass(frozen=True)
 class Topic:
-    kind: str  # service | layer | lesson | mixed | drill
+    kind: str  # service | layer | lesson | one of PLAIN_TOPICS
     slug: str = ""
     label: str = "Mixed practice"
     subject: Service | Layer | Lesson | None = None
@@ -36,12 +49,18 @@ class Topic:
     def key(self) -> str:
         return f"{self.kind}:{self.slug}" if self.slug else self.kind
 
+    @property
+    def is_personal(self) -> bool:
+        return self.kind in PERSONAL_TOPICS
+
     def get_absolute_url(self) -> str:
-        if self.kind in ("mixed", "drill"):
+        if self.kind == "review":
+            return reverse("quizzes:review")
+        if self.kind in PLAIN_TOPICS:
             return reverse(f"quizzes:practice_{self.kind}")
         return reverse(f"quizzes:practice_{self.kind}", kwargs={"slug": self.slug})
 
-    def questions(self) -> QuerySet[Question]:
+    def questions(self, user=None) -> QuerySet[Question]:
         questions = Question.objects.published()
         if self.kind == "service":
             return questions.for_service(self.subject)
@@ -49,6 +68,10 @@ class Topic:
             return questions.for_layer(self.subject)
         if self.kind == "lesson":
             return questions.for_lesson(self.subject)
+        if self.kind == "missed":
+            return questions.missed_by(user)
+        if self.kind == "unseen":
+            return questions.unseen_by(user)
         return questions
 
 
@@ -57,10 +80,8 @@ TOPIC_MODELS = {"service": Service, "layer": Layer, "lesson": Lesson}
 
 def topic_get_or_404(kind: str, slug: str = "") -> Topic:
     """The topic named in a URL; an unknown service, layer or lesson is a 404."""
-    if kind == "mixed":
-        return Topic(kind="mixed")
-    if kind == "drill":
-        return Topic(kind="drill", label="Matrix drill")
+    if kind in PLAIN_TOPICS:
+        return Topic(kind=kind, label=PLAIN_TOPICS[kind])
     model = TOPIC_MODELS[kind]
     queryset = Lesson.objects.published() if model is Lesson else model.objects.all()
     subject = get_object_or_404(queryset, slug=slug)
@@ -71,8 +92,8 @@ def topic_get_or_404(kind: str, slug: str = "") -> Topic:
 def topic_from_key(key: str) -> Topic | None:
     """Rebuild a topic from its key without touching the database (label left generic)."""
     kind, _, slug = key.partition(":")
-    if kind in ("mixed", "drill") and not slug:
-        return Topic(kind=kind)
+    if kind in PLAIN_TOPICS and not slug:
+        return Topic(kind=kind, label=PLAIN_TOPICS[kind])
     if kind in TOPIC_MODELS and slug:
         return Topic(kind=kind, slug=slug, label=slug)
     return None
@@ -97,12 +118,12 @@ def _with_choices(questions: QuerySet[Question]) -> QuerySet[Question]:
     )
 
 
-def question_pick(*, topic: Topic, recent: Sequence[int] = ()) -> Question | None:
+def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Question | None:
     """A random published question of the topic, avoiding the ones just seen.
 
     When every question has been seen recently, starts over rather than stopping.
     """
-    candidates = _with_choices(topic.questions().order_by("?"))
+    candidates = _with_choices(topic.questions(user).order_by("?"))
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
 
 
@@ -120,9 +141,13 @@ def question_for_answer(pk: object) -> Question:
 
 
 def question_answer(
-    *, user, question: Question, selected: Sequence[str], topic_key: str = ""
+    *, user, question: Question, selected: Sequence[str], topic_key: str = "", sure: bool = True
 ) -> PracticeAnswer:
-    """Grade and store one answer. Raises AnswerError (and stores nothing) on bad input."""
+    """Grade and store one answer, and schedule the learner's review card for it.
+
+    Raises AnswerError (and stores nothing) on bad input. The stored answer
+    carries the card as `answer.card` (None when the question has none).
+    """
     choice_ids = {choice.pk for choice in question.choices.all()}
     try:
         picked = sorted({int(value) for value in selected})
@@ -139,13 +164,21 @@ def question_answer(
             else "Choose exactly one answer."
         )
     correct_ids = [choice.pk for choice in question.choices.all() if choice.is_correct]
-    return PracticeAnswer.objects.create(
+    answer = PracticeAnswer.objects.create(
         user=user if user.is_authenticated else None,
         question=question,
         selected=picked,
         correct=is_correct(selected=picked, correct=correct_ids),
+        sure=sure,
         topic=topic_key[:120],
     )
+    cards = cards_record(
+        user=user,
+        answers=[Answer(question_id=question.pk, correct=answer.correct, sure=sure)],
+        at=answer.answered_at,
+    )
+    answer.card = cards[0] if cards else None
+    return answer
 
 
 # --- The matrix drill --------------------------------------------------------

@@ -35,7 +35,6 @@ SCHEDULER = fsrs.Scheduler(
 # anything due within that window as due now puts a missed question straight in
 # the queue, while an "unsure" card (fifteen minutes) waits its turn.
 DUE_WINDOW = timedelta(minutes=10)
-LEECH_LAPSES = 8  # Anki's default: a card failed this often needs a different approach
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,3 @@ def next_card(user, *, at: datetime | None = None) -> ReviewCard | None:
         )
         .first()
     )
-
-
-def is_leech(card: ReviewCard) -> bool:
-    return card.lapses >= LEECH_LAPSES

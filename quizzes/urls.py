@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from quizzes import classify_views, exam_views, views
+from quizzes import classify_views, dashboard_views, exam_views, review_views, views
 
 app_name = "quizzes"
 
 urlpatterns = [
     path("practice/", views.practice_home, name="practice_home"),
     path("practice/mixed/", views.practice_topic, {"kind": "mixed"}, name="practice_mixed"),
+    path("practice/missed/", views.practice_topic, {"kind": "missed"}, name="practice_missed"),
+    path("practice/unseen/", views.practice_topic, {"kind": "unseen"}, name="practice_unseen"),
     path("practice/drill/", views.practice_drill, name="practice_drill"),
     path("practice/drill/answer", views.practice_drill_answer, name="practice_drill_answer"),
     path("practice/classify/", classify_views.classify_home, name="classify_home"),
@@ -35,6 +37,8 @@ urlpatterns = [
     path("practice/answers/<int:pk>/", views.practice_feedback, name="practice_feedback"),
     path("practice/questions/<int:pk>/", views.practice_question, name="practice_question"),
     path("practice/questions/<int:pk>/report", views.question_report, name="question_report"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("review/", review_views.review, name="review"),
     path("exams/", exam_views.exam_list, name="exam_list"),
     path("exams/<slug:slug>/start", exam_views.exam_start, name="exam_start"),
     path("attempts/<int:pk>/", exam_views.attempt_detail, name="attempt_detail"),

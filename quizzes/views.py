@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lessons.models import Layer, Lesson, Service
 from quizzes import session as practice_session
 from quizzes.forms import ReportForm
-from quizzes.models import PracticeAnswer, Question, QuestionReport
+from quizzes.models import PracticeAnswer, Question, QuestionReport, ReviewCard
 from quizzes.practice import (
     DRILL_OWNERS,
     AnswerError,
@@ -44,11 +45,16 @@ def practice_home(request: HtmxHttpRequest) -> TemplateResponse:
 
 
 @require_GET
-def practice_topic(request: HtmxHttpRequest, kind: str, slug: str = "") -> TemplateResponse:
-    """The next question on a topic (a service, layer, lesson, or the whole bank)."""
+def practice_topic(request: HtmxHttpRequest, kind: str, slug: str = "") -> HttpResponse:
+    """The next question on a topic (a service, layer, lesson, the whole bank, or a
+    learner's own set: the questions they got wrong, or haven't seen)."""
     topic = topic_get_or_404(kind, slug)
+    if topic.is_personal and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     question = question_pick(
-        topic=topic, recent=practice_session.recent(request.session, topic.key)
+        topic=topic,
+        recent=practice_session.recent(request.session, topic.key),
+        user=request.user,
     )
     if question:
         practice_session.remember_shown(request.session, topic.key, question.pk)
@@ -86,6 +92,7 @@ def practice_answer(request: HtmxHttpRequest) -> HttpResponse:
             question=question,
             selected=request.POST.getlist("choice"),
             topic_key=topic.key,
+            sure=request.POST.get("sure") != "0",
         )
     except AnswerError as error:
         return _answer_refused(
@@ -161,6 +168,14 @@ def _feedback_context(answer: PracticeAnswer) -> dict:
         return {"answer": answer, "cell": cell, "stem": drill_stem(cell), "owners": DRILL_OWNERS}
     selected = set(answer.selected)
     choices = list(answer.question.choices.all())
+    if not hasattr(answer, "card"):  # set when just answered; look it up for a revisit
+        answer.card = (
+            ReviewCard.objects.filter(user_id=answer.user_id, question_id=answer.question_id)
+            .select_related("question__lesson")
+            .first()
+            if answer.user_id
+            else None
+        )
     return {
         "answer": answer,
         "question": answer.question,

@@ -87,7 +87,7 @@ def _answer_check_yourself(page) -> None:
     for i in range(wanted):
         box.locator("input[name=choice]").nth(i).check()
     page.evaluate("window.__noReload = true")
-    box.get_by_role("button", name="Check answer").click()
+    box.get_by_role("button", name="Check, I’m sure").click()
     box.locator(".verdict").wait_for()
     assert page.evaluate("window.__noReload") is True
 

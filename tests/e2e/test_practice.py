@@ -61,7 +61,7 @@ def test_instructor_authors_and_publishes_then_a_learner_practises(
     learner.goto(f"{site}/practice/lesson/e2e-lesson/")
     learner.evaluate("window.__noReload = true")
     learner.get_by_label("Shared").check()
-    learner.get_by_role("button", name="Check answer").click()
+    learner.get_by_role("button", name="Check, I’m sure").click()
     learner.locator(".verdict").wait_for()
     assert "Not quite." in learner.locator(".verdict").inner_text()
     assert learner.evaluate("window.__noReload") is True
@@ -79,7 +79,7 @@ def test_practice_works_with_javascript_off(browser, site, lesson):
     page = context.new_page()
     page.goto(f"{site}/practice/lesson/e2e-lesson/")
     page.get_by_label("Customer").check()
-    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("button", name="Check, I’m sure").click()
     page.locator(".verdict").wait_for()
     assert "Right." in page.locator(".verdict").inner_text()
     assert "/practice/answers/" in page.url
@@ -112,7 +112,7 @@ def test_feedback_page_is_accessible(page, site, lesson):
 def test_drill_feedback_appears_in_place(page, site):
     page.goto(f"{site}/practice/drill/")
     page.get_by_label("Customer").check()
-    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("button", name="Check, I’m sure").click()
     page.locator(".verdict").wait_for()
     assert page.get_by_role("link", name="Next question").is_visible()
 
@@ -129,7 +129,7 @@ def test_practice_pages_have_no_serious_violations(page, site, lesson, scheme):
     page.goto(f"{site}/practice/lesson/e2e-lesson/")
     page.locator("input[name=choice]").nth(0).check()
     page.locator("input[name=choice]").nth(1).check()
-    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("button", name="Check, I’m sure").click()
     page.locator(".verdict").wait_for()
     assert_accessible(page)  # the feedback card
 
@@ -140,7 +140,7 @@ def test_checking_an_answer_moves_focus_to_the_feedback_heading(page, site, less
     owner_question(lesson=lesson)
     page.goto(f"{site}/practice/lesson/e2e-lesson/")
     page.get_by_label("Customer").check()
-    page.get_by_role("button", name="Check answer").press("Enter")
+    page.get_by_role("button", name="Check, I’m sure").press("Enter")
     heading = page.get_by_role("heading", level=2, name="Right.")
     expect(heading).to_be_focused()
     assert page.evaluate("document.activeElement.id") == "feedback-title"
@@ -152,7 +152,7 @@ def test_checking_an_answer_moves_focus_to_the_feedback_heading(page, site, less
 def test_drill_feedback_heading_takes_focus(page, site):
     page.goto(f"{site}/practice/drill/")
     page.get_by_label("Customer").check()
-    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("button", name="Check, I’m sure").click()
     expect(page.locator("#feedback-title")).to_be_focused()
 
 
@@ -164,7 +164,7 @@ def test_no_javascript_feedback_page_focuses_its_verdict(browser, site, lesson):
     page = context.new_page()
     page.goto(f"{site}/practice/lesson/e2e-lesson/")
     page.get_by_label("AWS").check()
-    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("button", name="Check, I’m sure").click()
     expect(page.locator("#feedback-title")).to_be_focused()
     context.close()
 
