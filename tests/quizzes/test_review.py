@@ -1,0 +1,285 @@
+"""Spaced repetition: wrong answers come back on the FSRS schedule until they stick."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import fsrs
+import pytest
+import time_machine
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from quizzes.exams import attempt_answer, attempt_start, attempt_submit
+from quizzes.models import PracticeAnswer, Question, ReviewCard
+from quizzes.practice import question_answer
+from quizzes.review import Answer, cards_record, due_cards, next_card, rating_for
+from tests.factories import BlueprintFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+ANSWER = "/practice/answer"
+
+
+def right_and_wrong(question: Question) -> tuple[str, str]:
+    choices = list(question.choices.order_by("position"))
+    right = next(c for c in choices if c.is_correct)
+    wrong = next(c for c in choices if not c.is_correct)
+    return str(right.pk), str(wrong.pk)
+
+
+def answer(user, question, *, correct: bool, sure: bool = True) -> PracticeAnswer:
+    right, wrong = right_and_wrong(question)
+    return question_answer(
+        user=user, question=question, selected=[right if correct else wrong], sure=sure
+    )
+
+
+def card_of(user, question) -> ReviewCard:
+    return ReviewCard.objects.get(user=user, question=question)
+
+
+class TestRating:
+    @pytest.mark.parametrize(
+        ("correct", "sure", "rating"),
+        [
+            (False, True, fsrs.Rating.Again),
+            (False, False, fsrs.Rating.Again),
+            (True, False, fsrs.Rating.Hard),
+            (True, True, fsrs.Rating.Good),
+        ],
+    )
+    def test_rating_comes_from_correctness_and_confidence(self, correct, sure, rating):
+        assert rating_for(correct=correct, sure=sure) == rating
+
+
+class TestScheduling:
+    def test_a_wrong_answer_makes_a_card_due_now(self, user):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        card = card_of(user, question)
+        assert list(due_cards(user)) == [card]
+        assert card.lapses == 1 and card.last_rating == fsrs.Rating.Again
+
+    def test_a_right_answer_without_a_card_makes_none(self, user):
+        answer(user, QuestionFactory(), correct=True)
+        assert not ReviewCard.objects.exists()
+
+    def test_sure_pushes_the_card_later_than_unsure(self, user):
+        sure_learner, unsure_learner = user, UserFactory()
+        question = QuestionFactory()
+        start = timezone.now()
+        for learner, sure in ((sure_learner, True), (unsure_learner, False)):
+            with time_machine.travel(start, tick=False):
+                answer(learner, question, correct=False)
+            with time_machine.travel(start + timedelta(minutes=11), tick=False):
+                answer(learner, question, correct=True, sure=sure)
+        later = start + timedelta(minutes=11)
+        sure_due = card_of(sure_learner, question).due
+        unsure_due = card_of(unsure_learner, question).due
+        assert later < unsure_due < sure_due
+        assert sure_due - later >= timedelta(days=1)  # graduated to days
+        assert not due_cards(sure_learner, at=later + timedelta(minutes=1)).exists()
+
+    def test_a_lapse_after_graduating_brings_the_card_back(self, user):
+        question = QuestionFactory()
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            answer(user, question, correct=False)
+        with time_machine.travel(start + timedelta(minutes=11), tick=False):
+            answer(user, question, correct=True)
+        graduated = card_of(user, question).due
+        with time_machine.travel(graduated + timedelta(hours=1), tick=False):
+            answer(user, question, correct=False)
+            card = card_of(user, question)
+            assert card.state == ReviewCard.State.RELEARNING
+            assert list(due_cards(user)) == [card]
+        assert card.lapses == 2 and card.reviews == 3
+
+    def test_a_guest_gets_no_cards(self, client):
+        question = QuestionFactory()
+        _, wrong = right_and_wrong(question)
+        client.post(ANSWER, {"question": question.pk, "choice": wrong})
+        assert PracticeAnswer.objects.count() == 1
+        assert not ReviewCard.objects.exists()
+
+    def test_eight_failures_flag_a_leech(self, user):
+        question = QuestionFactory()
+        for _ in range(7):
+            answer(user, question, correct=False)
+        assert not card_of(user, question).is_leech
+        answer(user, question, correct=False)
+        assert card_of(user, question).is_leech
+
+    def test_a_batch_costs_the_same_queries_however_large(
+        self, user, django_assert_max_num_queries
+    ):
+        questions = QuestionFactory.create_batch(40)
+        cards_record(user=user, answers=[Answer(q.pk, correct=False) for q in questions[:20]])
+        batch = [Answer(q.pk, correct=i % 2 == 0) for i, q in enumerate(questions)]
+        with django_assert_max_num_queries(6):  # savepoint, locked read, update, insert
+            cards_record(user=user, answers=batch)
+        assert ReviewCard.objects.filter(user=user).count() == 30
+
+
+class TestExams:
+    def test_wrong_exam_answers_join_the_queue_and_flags_count_as_unsure(self, user):
+        questions = QuestionFactory.create_batch(3)
+        started = attempt_start(user=user, blueprint=BlueprintFactory(question_count=3))
+        attempt = started.attempt
+        # Give the first two questions cards, so the right answers move them.
+        cards_record(user=user, answers=[Answer(q.pk, correct=False) for q in questions[:2]])
+        items = {item.question_id: item for item in attempt.items.all()}
+        by_pk = {q.pk: q for q in questions}
+        first, second, third = (items[q.pk] for q in questions)
+        right, _ = right_and_wrong(by_pk[first.question_id])
+        attempt_answer(attempt=attempt, item=first, selected=[right], flagged=True)
+        right, _ = right_and_wrong(by_pk[second.question_id])
+        attempt_answer(attempt=attempt, item=second, selected=[right], flagged=False)
+        _, wrong = right_and_wrong(by_pk[third.question_id])
+        attempt_answer(attempt=attempt, item=third, selected=[wrong], flagged=False)
+        attempt_submit(attempt=attempt)
+
+        ratings = {
+            card.question_id: card.last_rating for card in ReviewCard.objects.filter(user=user)
+        }
+        assert ratings == {
+            questions[0].pk: fsrs.Rating.Hard,
+            questions[1].pk: fsrs.Rating.Good,
+            questions[2].pk: fsrs.Rating.Again,
+        }
+
+    def test_unanswered_exam_questions_make_no_cards(self, user):
+        QuestionFactory.create_batch(2)
+        attempt = attempt_start(user=user, blueprint=BlueprintFactory(question_count=2)).attempt
+        attempt_submit(attempt=attempt)
+        assert not ReviewCard.objects.exists()
+
+
+class TestConfidence:
+    @pytest.mark.parametrize(
+        ("posted", "sure", "rating"),
+        [("1", True, fsrs.Rating.Good), ("0", False, fsrs.Rating.Hard), (None, True, 3)],
+    )
+    def test_the_button_pressed_sets_the_rating(self, auth_client, user, posted, sure, rating):
+        question = QuestionFactory()
+        cards_record(user=user, answers=[Answer(question.pk, correct=False)])
+        right, _ = right_and_wrong(question)
+        data = {"question": question.pk, "choice": right}
+        if posted is not None:
+            data["sure"] = posted
+        auth_client.post(ANSWER, data, headers=HX)
+        assert PracticeAnswer.objects.get().sure is sure
+        assert card_of(user, question).last_rating == rating
+
+    def test_the_question_offers_both_buttons(self, client):
+        question = QuestionFactory()
+        response = client.get(question.get_absolute_url())
+        assertContains(response, 'name="sure" value="1"')
+        assertContains(response, 'name="sure" value="0"')
+
+    def test_feedback_says_when_the_question_comes_back(self, auth_client):
+        question = QuestionFactory()
+        _, wrong = right_and_wrong(question)
+        response = auth_client.post(ANSWER, {"question": question.pk, "choice": wrong}, headers=HX)
+        assertContains(response, "review queue</a>")
+
+    def test_a_guest_is_invited_to_sign_up_for_reviews(self, client):
+        question = QuestionFactory()
+        _, wrong = right_and_wrong(question)
+        response = client.post(ANSWER, {"question": question.pk, "choice": wrong}, headers=HX)
+        assertContains(response, "come back for review")
+
+
+class TestReviewPage:
+    url = "/review/"
+
+    def test_guests_are_sent_to_log_in(self, client):
+        assertRedirects(
+            client.get(self.url), "/accounts/login/?next=/review/", fetch_redirect_response=False
+        )
+
+    def test_serves_the_most_overdue_card_without_revealing_the_key(self, auth_client, user):
+        older, newer = QuestionFactory.create_batch(2)
+        start = timezone.now()
+        with time_machine.travel(start - timedelta(hours=2), tick=False):
+            answer(user, older, correct=False)
+        answer(user, newer, correct=False)
+        response = auth_client.get(self.url)
+        assertContains(response, older.stem)
+        assertContains(response, '<input type="hidden" name="topic" value="review">', html=True)
+        assertNotContains(response, "Correct answer")
+        assertNotContains(response, "is_correct")
+        assert response.context["review_due"] == 2
+
+    def test_answering_a_due_card_reschedules_it_and_offers_the_next(self, auth_client, user):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        right, _ = right_and_wrong(question)
+        with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+            response = auth_client.post(
+                ANSWER, {"question": question.pk, "choice": right, "topic": "review"}, headers=HX
+            )
+            assertContains(response, 'href="/review/"')
+            assertContains(response, "Next review of this question in")
+            assert next_card(user) is None
+            page = auth_client.get(self.url)
+        assertContains(page, "Nothing due right now")
+        assert PracticeAnswer.objects.filter(topic="review").count() == 1
+
+    def test_unpublished_questions_leave_the_queue(self, auth_client, user):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        Question.objects.filter(pk=question.pk).update(status=Question.Status.DRAFT)
+        assertContains(auth_client.get(self.url), "Nothing due right now")
+
+    def test_a_leech_suggests_its_lesson(self, auth_client, user):
+        question = QuestionFactory()
+        for _ in range(8):
+            answer(user, question, correct=False)
+        response = auth_client.get(self.url)
+        assertContains(response, "keeps slipping")
+        assertContains(response, question.lesson.get_absolute_url())
+
+    def test_nobody_sees_another_learners_cards(self, auth_client):
+        other = UserFactory()
+        answer(other, QuestionFactory(), correct=False)
+        response = auth_client.get(self.url)
+        assertContains(response, "You have no questions to review yet")
+
+    @pytest.mark.parametrize("cards", [5, 200])
+    def test_query_count_is_fixed(self, auth_client, user, django_assert_max_num_queries, cards):
+        questions = QuestionFactory.create_batch(cards)
+        cards_record(user=user, answers=[Answer(q.pk, correct=False) for q in questions])
+        with django_assert_max_num_queries(7):
+            response = auth_client.get(self.url)
+        assert response.status_code == 200
+
+
+class TestPersonalSets:
+    def test_missed_holds_questions_whose_last_answer_was_wrong(self, auth_client, user):
+        missed, fixed = QuestionFactory.create_batch(2)
+        answer(user, missed, correct=False)
+        answer(user, fixed, correct=False)
+        answer(user, fixed, correct=True)
+        assert list(Question.objects.missed_by(user)) == [missed]
+        assertContains(auth_client.get("/practice/missed/"), missed.stem)
+
+    def test_unseen_leaves_out_practised_and_exam_questions(self, user):
+        practised, in_exam, fresh = QuestionFactory.create_batch(3)
+        answer(user, practised, correct=True)
+        attempt = attempt_start(user=user, blueprint=BlueprintFactory(question_count=3)).attempt
+        attempt.items.exclude(question=in_exam).delete()
+        assert list(Question.objects.unseen_by(user)) == [fresh]
+        assert list(Question.objects.unseen_by(UserFactory())) == [practised, in_exam, fresh]
+
+    def test_empty_sets_say_what_to_do_instead(self, auth_client):
+        QuestionFactory()
+        assertContains(auth_client.get("/practice/missed/"), "Nothing to revisit")
+
+    @pytest.mark.parametrize("path", ["/practice/missed/", "/practice/unseen/"])
+    def test_guests_are_sent_to_log_in(self, client, path):
+        assertRedirects(
+            client.get(path), f"/accounts/login/?next={path}", fetch_redirect_response=False
+        )
