@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from quizzes import session as practice_session
-from quizzes.practice import topic_get_or_404
-from quizzes.review import next_card
 from quizzes.models import ReviewCard
+from quizzes.practice import topic_get_or_404
+from quizzes.review import due_count, next_card
 from srm_site.http import HtmxHttpRequest
 
 
@@ -28,5 +28,7 @@ def review(request: HtmxHttpRequest) -> TemplateResponse:
         "question": card.question if card else None,
         "upcoming": upcoming,
         "tally": practice_session.tally(request.session, topic.key),
+        # A plain number (the header's is lazy): the page counts it in words.
+        "review_due": due_count(request.user) if card else 0,
     }
     return TemplateResponse(request, "quizzes/review.html", context)
