@@ -18,6 +18,7 @@ from quizzes.models import (
     LearnerProfile,
     Question,
     QuestionReport,
+    ReviewCard,
 )
 from quizzes.validation import ChoiceDraft, question_problems
 
@@ -275,3 +276,37 @@ class LearnerProfileAdmin(admin.ModelAdmin):
     list_filter = ["time_multiplier"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+class LeechFilter(admin.SimpleListFilter):
+    title = "leech"
+    parameter_name = "leech"
+
+    def lookups(self, request, model_admin):
+        return [("yes", f"Missed {ReviewCard.LEECH_LAPSES}+ times")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(lapses__gte=ReviewCard.LEECH_LAPSES)
+        return queryset
+
+
+@admin.register(ReviewCard)
+class ReviewCardAdmin(admin.ModelAdmin):
+    """Read-only: a learner's schedule changes only when they answer.
+
+    Questions that many learners keep missing (leeches) point to a stem or a
+    lesson that needs work.
+    """
+
+    list_display = ["question", "user", "state", "due", "reviews", "lapses"]
+    list_filter = [LeechFilter, "state"]
+    list_select_related = ["question", "user"]
+    search_fields = ["user__username", "question__ref"]
+    ordering = ["-lapses", "due"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False

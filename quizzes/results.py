@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from lessons.models import Layer, Lesson, Service
 from quizzes.models import Attempt, AttemptItem
@@ -30,6 +31,10 @@ class Area:
     @property
     def percent(self) -> int:
         return round(100 * self.right / self.total) if self.total else 0
+
+    def get_practice_url(self) -> str:
+        """A practice set on just this service or layer."""
+        return reverse(f"quizzes:practice_{self.kind}", kwargs={"slug": self.slug})
 
     @property
     def lesson(self) -> Lesson | None:
@@ -135,5 +140,7 @@ def result_context(*, attempt: Attempt, items: list[AttemptItem], show: str) -> 
         "minutes_used": minutes,
         "seconds_used": seconds,
         "unanswered_count": sum(1 for item in items if not item.selected),
+        # Each of these is now a review card (quizzes.review).
+        "missed_count": sum(1 for item in items if item.selected and not item.correct),
         "unscored": [item.position for item in items if not item.scored],
     }

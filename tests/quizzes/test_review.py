@@ -283,3 +283,23 @@ class TestPersonalSets:
         assertRedirects(
             client.get(path), f"/accounts/login/?next={path}", fetch_redirect_response=False
         )
+
+
+class TestAroundTheSite:
+    def test_the_exam_result_points_to_the_review_queue(self, auth_client, user):
+        question = QuestionFactory()
+        attempt = attempt_start(user=user, blueprint=BlueprintFactory(question_count=1)).attempt
+        _, wrong = right_and_wrong(question)
+        attempt_answer(attempt=attempt, item=attempt.items.get(), selected=[wrong], flagged=False)
+        attempt_submit(attempt=attempt)
+        response = auth_client.get(f"/attempts/{attempt.pk}/result/")
+        assertContains(response, "The 1 question you answered wrong is now in your")
+
+    def test_instructors_can_list_leeches(self, admin_client, user):
+        slippery, fine = QuestionFactory.create_batch(2)
+        for _ in range(ReviewCard.LEECH_LAPSES):
+            answer(user, slippery, correct=False)
+        answer(user, fine, correct=False)
+        response = admin_client.get("/admin/quizzes/reviewcard/?leech=yes")
+        assertContains(response, slippery.ref)
+        assertNotContains(response, fine.ref)
