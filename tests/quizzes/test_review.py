@@ -303,3 +303,9 @@ class TestAroundTheSite:
         response = admin_client.get("/admin/quizzes/reviewcard/?leech=yes")
         assertContains(response, slippery.ref)
         assertNotContains(response, fine.ref)
+
+    def test_practice_home_offers_a_learners_own_sets(self, auth_client, client):
+        page = auth_client.get("/practice/")
+        for path in ("/practice/missed/", "/practice/unseen/", "/review/"):
+            assertContains(page, f'href="{path}"')
+        assertNotContains(client.get("/practice/"), 'href="/practice/missed/"')
