@@ -105,6 +105,21 @@ def cell_tallies(user, *, since: datetime) -> tuple[CellTallies, CellTallies]:
     return ever, recent
 
 
+def answer_tally(user, *, since: datetime) -> Tally:
+    """Right and total of the learner's answers since a moment to questions on at
+    least one (service, layer) cell, each answer once however many cells its
+    question covers (two queries)."""
+    tally = Tally()
+    on_a_cell = Q(question__services__isnull=False, question__layers__isnull=False)
+    for queryset in _graded_answers(user):
+        row = queryset.filter(on_a_cell, answered_at__gte=since).aggregate(
+            total=Count("pk", distinct=True),
+            right=Count("pk", distinct=True, filter=Q(correct=True)),
+        )
+        tally.add(row["right"], row["total"])
+    return tally
+
+
 @dataclass(frozen=True)
 class MasteryRow:
     layer: Layer
@@ -171,7 +186,10 @@ class Readiness:
 
 
 def readiness_estimate(
-    *, recent: dict[tuple[int, int], Tally], bank: dict[tuple[int, int], int]
+    *,
+    recent: dict[tuple[int, int], Tally],
+    bank: dict[tuple[int, int], int],
+    answered: Tally | None = None,
 ) -> Readiness:
     """The scaled score the learner would likely get now, with a 90 % range.
 
@@ -181,11 +199,20 @@ def readiness_estimate(
     cell never answered takes that overall accuracy. The range adds two
     uncertainties: how well the recent answers pin down the learner's accuracy,
     and the luck of which 50 questions an exam scores.
+
+    `answered` counts each answer once (`answer_tally`): an answer to a question
+    on several cells is in each of their tallies. Without it, every answer is
+    taken to be on one cell.
     """
-    answers = sum(tally.total for tally in recent.values())
+    if answered is None:
+        answered = Tally(
+            right=sum(tally.right for tally in recent.values()),
+            total=sum(tally.total for tally in recent.values()),
+        )
+    answers = answered.total
     if answers < READINESS_MIN_ANSWERS or not bank:
         return Readiness(answers=answers)
-    overall = sum(tally.right for tally in recent.values()) / answers
+    overall = answered.right / answers
     prior = 2
     weight_total = sum(bank.values())
     p = 0.0
@@ -359,7 +386,11 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         "weakest": area_breakdown(
             user, services=services, layers=layers, since=at - RECENT
         ).weakest,
-        "readiness": readiness_estimate(recent=recent_cells, bank=bank_cells()),
+        "readiness": readiness_estimate(
+            recent=recent_cells,
+            bank=bank_cells(),
+            answered=answer_tally(user, since=at - RECENT),
+        ),
         "due": due,
         "leeches": leeches,
         "recent_days": RECENT.days,
