@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from quizzes.exams import attempt_answer, attempt_start, attempt_submit
-from quizzes.models import ExamBlueprint
+from quizzes.models import ExamBlueprint, PracticeAnswer
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +54,8 @@ def test_after_an_exam_the_dashboard_maps_mastery_and_review_serves_a_due_card(
         page.locator("input[name=choice]").nth(1).check()
     page.get_by_role("button", name="Check, not sure").click()
     page.locator("#feedback-title").wait_for()
+    # htmx sent the pressed button's value: the answer is stored as "not sure".
+    assert PracticeAnswer.objects.get(user=learner, topic="review").sure is False
     assert page.locator("#feedback-title").evaluate("el => el === document.activeElement")
     page.get_by_role("link", name="Next question").click()
     page.get_by_role("heading", name="Review", exact=True).wait_for()

@@ -112,7 +112,7 @@ def test_feedback_page_is_accessible(page, site, lesson):
 def test_drill_feedback_appears_in_place(page, site):
     page.goto(f"{site}/practice/drill/")
     page.get_by_label("Customer").check()
-    page.get_by_role("button", name="Check, I’m sure").click()
+    page.get_by_role("button", name="Check answer").click()
     page.locator(".verdict").wait_for()
     assert page.get_by_role("link", name="Next question").is_visible()
 
@@ -152,7 +152,7 @@ def test_checking_an_answer_moves_focus_to_the_feedback_heading(page, site, less
 def test_drill_feedback_heading_takes_focus(page, site):
     page.goto(f"{site}/practice/drill/")
     page.get_by_label("Customer").check()
-    page.get_by_role("button", name="Check, I’m sure").click()
+    page.get_by_role("button", name="Check answer").click()
     expect(page.locator("#feedback-title")).to_be_focused()
 
 
