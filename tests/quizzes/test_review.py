@@ -310,3 +310,15 @@ class TestAroundTheSite:
         for path in ("/practice/missed/", "/practice/unseen/", "/review/"):
             assertContains(page, f'href="{path}"')
         assertNotContains(Client().get("/practice/"), 'href="/practice/missed/"')
+
+    def test_review_works_without_javascript(self, auth_client, user):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        right, _ = right_and_wrong(question)
+        response = auth_client.post(
+            ANSWER, {"question": question.pk, "choice": right, "topic": "review", "sure": "0"}
+        )
+        feedback = auth_client.get(response["Location"])
+        assertContains(feedback, "Right.")
+        assertContains(feedback, 'href="/review/"')
+        assertContains(feedback, "Next review of this question in")
