@@ -185,6 +185,9 @@ class TestBoard:
             shapes.add(re.sub(r'data-order="\d+"', "", block))
         assert len(shapes) == 1
 
+    def test_the_header_marks_practice_as_the_current_section(self, client, service, rows):
+        assertContains(client.get(url(service)), '<a href="/practice/" aria-current="page">')
+
     def test_unknown_service_is_404(self, client):
         assert client.get("/practice/classify/nope/").status_code == 404
         assert client.post("/practice/classify/nope/", {}).status_code == 404
