@@ -40,6 +40,9 @@ def test_after_an_exam_the_dashboard_maps_mastery_and_review_serves_a_due_card(
     assert chart.is_visible()
     assert page.locator(".chart__point--fail").count() == 1
     assert_accessible(page)
+    page.emulate_media(color_scheme="dark")
+    assert_accessible(page)  # the mastery bands' contrast in dark mode too
+    page.emulate_media(color_scheme="light")
 
     # Every wrong answer is due now: the header says how many.
     header_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Review")
