@@ -23,6 +23,7 @@ from quizzes.grading import is_correct
 from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile
 from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
+from quizzes.snapshots import snapshot_choice_ids, snapshots_for
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -76,13 +77,7 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
     multiplier = time_multiplier_for(user)
     started = now()
     deadline = started + timedelta(minutes=blueprint.minutes) * float(Decimal(multiplier))
-    choice_ids: dict[int, list[int]] = {}
-    for qid, cid in (
-        Choice.objects.filter(question_id__in=question_ids)
-        .order_by("question_id", "position")
-        .values_list("question_id", "pk")
-    ):
-        choice_ids.setdefault(qid, []).append(cid)
+    snapshots = snapshots_for(question_ids)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -97,8 +92,9 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
                 AttemptItem(
                     attempt=attempt,
                     question_id=qid,
+                    snapshot=snapshots[qid],
                     position=position,
-                    choice_order=_ordered(choice_ids.get(qid, []), blueprint, rng),
+                    choice_order=_ordered(snapshot_choice_ids(snapshots[qid]), blueprint, rng),
                     scored=position not in unscored,
                 )
                 for position, qid in enumerate(question_ids, start=1)

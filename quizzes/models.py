@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from lessons.models import Layer, Lesson, Responsibility, Service, SlugQuerySet
 
@@ -83,6 +84,7 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["ref"]
@@ -118,6 +120,7 @@ class Choice(models.Model):
     )
 
     objects = ChoiceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -254,6 +257,41 @@ class ExamBlueprint(models.Model):
         return self.question_count - self.unscored_count
 
 
+class BlueprintWeight(models.Model):
+    """A share of a blueprint's questions reserved for one service or one layer."""
+
+    blueprint = models.ForeignKey(ExamBlueprint, on_delete=models.CASCADE, related_name="weights")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    layer = models.ForeignKey(
+        Layer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    percent = models.PositiveSmallIntegerField(
+        help_text="Share of the exam's questions drawn from this service or layer (1–100)."
+    )
+
+    class Meta:
+        ordering = ["-percent"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service__isnull=False, layer__isnull=True)
+                | Q(service__isnull=True, layer__isnull=False),
+                name="weight_on_a_service_or_a_layer",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=1, percent__lte=100), name="weight_percent_1_to_100"
+            ),
+            models.UniqueConstraint(
+                fields=["blueprint", "service"], name="one_weight_per_service"
+            ),
+            models.UniqueConstraint(fields=["blueprint", "layer"], name="one_weight_per_layer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service or self.layer}: {self.percent}%"
+
+
 class LearnerProfile(models.Model):
     """Per-learner settings; today, the extra exam time they are allowed (WCAG 2.2.1)."""
 
@@ -333,7 +371,20 @@ class AttemptItem(models.Model):
     """One question of an attempt, with what the learner has chosen so far."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
+    # The question may later be edited or deleted; `snapshot` keeps what the learner saw.
+    question = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attempt_items",
+    )
+    snapshot = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The question as the learner saw it when the attempt started: stem, "
+        "choices with the key and rationales, explanation, lesson, services and layers.",
+    )
     position = models.PositiveSmallIntegerField()
     choice_order = models.JSONField(default=list, help_text="Choice ids in display order.")
     selected = models.JSONField(default=list)
