@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,3 +98,18 @@ def assert_accessible(page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], "\n".join(bad)
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's `wait_for_function` polls with a string evaluated inside the
+    page, which our Content-Security-Policy (no 'unsafe-eval') refuses whenever
+    the condition is not already true on the first check; `evaluate` is not
+    subject to the page's CSP.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {expression}")
+        page.wait_for_timeout(50)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def test_sit_quick_check_from_start_to_review(learner_page, site):
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
     page.get_by_role("heading", name="Question 1").wait_for()
-    page.wait_for_function(COUNTDOWN_DRAWN)
+    wait_until(page, COUNTDOWN_DRAWN)
     assert page.locator("#timer .timer__value").inner_text().startswith(("14:", "15:"))
 
     # Question 1: answer by clicking (first choice, or two for a multiple).
@@ -122,7 +122,7 @@ def test_timer_stays_in_view_on_a_phone(browser, site, django_user_model):
     page.get_by_role("button", name="Start quick check").click()
     page.get_by_role("heading", name="Question 1").wait_for()
     page.mouse.wheel(0, 2000)
-    page.wait_for_function("window.scrollY > 200")
+    wait_until(page, "window.scrollY > 200")
     box = page.locator("#timer").bounding_box()
     assert box is not None and 0 <= box["y"] < 700
     context.close()
@@ -145,7 +145,7 @@ def test_settings_page_sets_extra_time_and_is_accessible(learner_page, site):
     page.goto(f"{site}/exams/")
     page.get_by_role("button", name="Start quick check").click()
     page.get_by_text("Extra time granted: ×2").wait_for()
-    page.wait_for_function(COUNTDOWN_DRAWN)
+    wait_until(page, COUNTDOWN_DRAWN)
     assert page.locator("#timer .timer__value").inner_text().startswith(("29:", "30:"))
 
 
