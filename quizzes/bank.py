@@ -47,6 +47,9 @@ class BankImportError(Exception):
 class ImportResult:
     created: int
     updated: int
+    # Which refs, in file order: the admin's preview lists them.
+    created_refs: tuple[str, ...] = ()
+    updated_refs: tuple[str, ...] = ()
 
 
 def bank_export(questions=None) -> dict:
@@ -150,10 +153,11 @@ def bank_import(*, data: object) -> ImportResult:
             ref__in=[i["ref"] for i in data["questions"]]
         ).prefetch_related("choices")
     }
-    created = 0
+    created_refs: list[str] = []
+    updated_refs: list[str] = []
     for item in data["questions"]:
         question = existing.get(item["ref"]) or Question(ref=item["ref"])
-        created += question.pk is None
+        (updated_refs if question.pk else created_refs).append(item["ref"])
         for field in ("stem", "kind", "choose", "explanation", "difficulty"):
             setattr(question, field, item[field])
         question.lesson = lessons[item["lesson"]]
@@ -162,7 +166,12 @@ def bank_import(*, data: object) -> ImportResult:
         question.services.set([services[slug] for slug in item.get("services", [])])
         question.layers.set([layers[slug] for slug in item.get("layers", [])])
         _choices_replace(question, item["choices"], is_new=question.ref not in existing)
-    return ImportResult(created=created, updated=len(data["questions"]) - created)
+    return ImportResult(
+        created=len(created_refs),
+        updated=len(updated_refs),
+        created_refs=tuple(created_refs),
+        updated_refs=tuple(updated_refs),
+    )
 
 
 def _choices_replace(question: Question, choices: list[dict], *, is_new: bool) -> None:
