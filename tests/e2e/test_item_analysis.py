@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from quizzes.models import PracticeAnswer, Question
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a-long-unusual-passphrase-42"
+
+
+def test_instructor_sorts_questions_by_facility_and_sees_the_broken_one_flagged(
+    page, site, django_user_model
+):
+    django_user_model.objects.create_superuser("instructor", "i@example.com", PASSWORD)
+    broken = Question.objects.published().order_by("ref").first()
+    wrong = broken.choices.filter(is_correct=False).first()
+    PracticeAnswer.objects.bulk_create(
+        PracticeAnswer(question=broken, selected=[wrong.pk], correct=False) for _ in range(20)
+    )
+
+    page.goto(f"{site}/admin/quizzes/question/")
+    page.get_by_label("Username").fill("instructor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Select question to change").wait_for()
+
+    page.locator("#result_list thead").get_by_role("link", name="Facility", exact=True).click()
+    page.wait_for_url("**/admin/quizzes/question/?o=*")
+    first = page.locator("#result_list tbody tr").first
+    assert broken.ref in first.inner_text()
+    assert "0.00" in first.locator("td.field-facility").inner_text()
+    flags = first.locator("td.field-flags").inner_text()
+    assert "⚠ too hard" in flags
+    assert "⚠ distractor nobody picks" in flags
