@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,9 +23,10 @@ from quizzes.exams import (
     seconds_left,
 )
 from quizzes.forms import ProfileForm
-from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile, Question
-from quizzes.results import result_context, tags_prefetch
+from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile, Question
+from quizzes.results import result_context
 from quizzes.selection import SelectionError
+from quizzes.snapshots import snapshot_choices_to_answer
 from srm_site.http import HtmxHttpRequest
 
 
@@ -95,7 +95,7 @@ def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
         "attempt": attempt,
         "item": item,
         "count_problem": choice_count_problem(
-            picked=len(item.selected), choose=item.question.choose
+            picked=len(item.selected), choose=item.snapshot.get("choose", 1)
         ),
         "navigator": navigator,
         "total": total,
@@ -109,16 +109,15 @@ def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
-    """Question n of the attempt; a POST saves the choice and flag at once."""
+    """Question n of the attempt, as its snapshot has it; a POST saves the choice and flag."""
     attempt = _attempt_or_404(request, pk)
     if attempt.is_finished and request.method == "GET":
         return redirect(_result_url(attempt))
-    item = get_object_or_404(attempt.items.select_related("question"), position=n)
+    item = get_object_or_404(attempt.items, position=n)
     if request.method == "POST":
         return _save_answer(request, attempt=attempt, item=item)
-    by_id = {choice.pk: choice for choice in Choice.objects.filter(question_id=item.question_id)}
     context = _exam_context(attempt, item)
-    context["choices"] = [by_id[cid] for cid in item.choice_order if cid in by_id]
+    context["choices"] = snapshot_choices_to_answer(item.snapshot, item.choice_order)
     return TemplateResponse(request, "quizzes/attempt_question.html", context)
 
 
@@ -141,7 +140,9 @@ def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpRespons
 
 def _go_on(request, *, attempt: Attempt, item: AttemptItem) -> HttpResponse:
     """Without JavaScript: warn about an incomplete answer, then go where the learner asked."""
-    problem = choice_count_problem(picked=len(item.selected), choose=item.question.choose)
+    problem = choice_count_problem(
+        picked=len(item.selected), choose=item.snapshot.get("choose", 1)
+    )
     if problem:
         messages.warning(request, f"Question {item.position} is saved but not complete. {problem}")
     target = destination(
@@ -203,16 +204,14 @@ def attempt_submit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Scaled score, pass or fail, breakdown, weakest areas and a full review."""
+    """Scaled score, pass or fail, breakdown, weakest areas and a full review.
+
+    Everything about the questions comes from the items' snapshots.
+    """
     attempt = _attempt_or_404(request, pk)
     if not attempt.is_finished:
         return redirect("quizzes:attempt_detail", pk=pk)
-    items = list(
-        attempt.items.select_related("question__lesson").prefetch_related(
-            Prefetch("question__choices", queryset=Choice.objects.order_by("position")),
-            *tags_prefetch(),
-        )
-    )
+    items = list(attempt.items.all())
     context = result_context(attempt=attempt, items=items, show=request.GET.get("show", ""))
     return TemplateResponse(request, "quizzes/attempt_result.html", context)
 

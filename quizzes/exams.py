@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quizzes.grading import is_correct
-from quizzes.models import Attempt, AttemptItem, Choice, ExamBlueprint, LearnerProfile
+from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile
 from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
-from quizzes.snapshots import snapshot_choice_ids, snapshots_for
+from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -154,12 +154,12 @@ def attempt_answer(
 
 
 def _picked(item: AttemptItem, selected: list[str]) -> list[int]:
-    """The chosen choice ids, sorted; BadAnswer unless every one belongs to the item."""
+    """The chosen choice ids, sorted; BadAnswer unless every one is in the item's snapshot."""
     try:
         picked = sorted({int(value) for value in selected})
     except (TypeError, ValueError):
         raise BadAnswer from None
-    if not set(picked) <= set(item.choice_order):
+    if not set(picked) <= set(snapshot_choice_ids(item.snapshot)):
         raise BadAnswer
     return picked
 
@@ -206,12 +206,12 @@ class NavigatorRow:
 
 
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
-    """Every item's position, answer status and flag, in one query."""
-    rows = attempt.items.values_list("position", "selected", "flagged", "question__choose")
+    """Every item's position, answer status and flag, in one query (choose from the snapshot)."""
+    rows = attempt.items.values_list("position", "selected", "flagged", "snapshot__choose")
     return [
         NavigatorRow(
             position=position,
-            status=answer_status(picked=len(selected), choose=choose),
+            status=answer_status(picked=len(selected), choose=choose or 1),
             flagged=flagged,
         )
         for position, selected, flagged, choose in rows
@@ -228,7 +228,11 @@ def attempt_finalize_if_expired(*, attempt: Attempt) -> bool:
 
 @transaction.atomic
 def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
-    """Grade the attempt once; submitting again (or from two tabs) changes nothing."""
+    """Grade the attempt once; submitting again (or from two tabs) changes nothing.
+
+    Each item is graded on the key in its snapshot: the question as the learner
+    saw it, whatever an instructor has edited or deleted since.
+    """
     locked = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("blueprint", "user")
@@ -238,25 +242,23 @@ def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
         _copy(locked, attempt)
         return attempt
     items = list(
-        locked.items.only("pk", "attempt_id", "question_id", "selected", "scored", "flagged")
+        locked.items.only(
+            "pk", "attempt_id", "question_id", "snapshot", "selected", "scored", "flagged"
+        )
     )
-    correct: dict[int, set[int]] = {}
-    for qid, cid in Choice.objects.filter(
-        question_id__in=[item.question_id for item in items], is_correct=True
-    ).values_list("question_id", "pk"):
-        correct.setdefault(qid, set()).add(cid)
     for item in items:
         item.correct = is_correct(
-            selected=item.selected, correct=correct.get(item.question_id, ())
+            selected=item.selected, correct=snapshot_correct_ids(item.snapshot)
         )
     AttemptItem.objects.bulk_update(items, ["correct"])
     # Answered questions feed spaced repetition; a flagged one counts as "not sure".
+    # A question deleted since the attempt started has no card to schedule.
     cards_record(
         user=locked.user,
         answers=[
             Answer(question_id=item.question_id, correct=item.correct, sure=not item.flagged)
             for item in items
-            if item.selected
+            if item.selected and item.question_id is not None
         ],
         at=now(),
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from lessons.models import Layer, Lesson, Service
 from quizzes.models import Attempt, AttemptItem
+from quizzes.snapshots import LessonLink, snapshot_choices, snapshot_lesson
 
 REVIEW_FILTERS = {
     "all": "All questions",
@@ -26,7 +26,7 @@ class Area:
     right: int = 0
     total: int = 0
     home_lesson: Lesson | None = None
-    missed_lessons: list[Lesson] = field(default_factory=list)
+    missed_lessons: list[Lesson | LessonLink] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -37,7 +37,7 @@ class Area:
         return reverse(f"quizzes:practice_{self.kind}", kwargs={"slug": self.slug})
 
     @property
-    def lesson(self) -> Lesson | None:
+    def lesson(self) -> Lesson | LessonLink | None:
         """The service's own lesson, or the lesson that teaches the layer.
 
         Only when an instructor has set none: the lesson most of this area's
@@ -61,50 +61,52 @@ class Breakdown:
         return [area for area in areas if area.right < area.total][:3]
 
 
-def tags_prefetch() -> list[Prefetch]:
-    """What `attempt_breakdown` reads of each question's services and layers."""
-    fields = ("slug", "name", "lesson__slug", "lesson__title")
-    return [
-        Prefetch(
-            "question__services",
-            queryset=Service.objects.select_related("lesson").only(*fields),
-        ),
-        Prefetch(
-            "question__layers", queryset=Layer.objects.select_related("lesson").only(*fields)
-        ),
-    ]
+def home_lessons(kind: str, slugs: Iterable[str]) -> dict[str, Lesson | None]:
+    """Each named service's (or layer's) own lesson, from the live rows, in one query.
+
+    A tag deleted since the attempt has no entry, so its area has no home lesson.
+    """
+    model = Service if kind == "service" else Layer
+    rows = model.objects.filter(slug__in=set(slugs)).select_related("lesson")
+    return {row.slug: row.lesson for row in rows.only("slug", "lesson__slug", "lesson__title")}
 
 
 def attempt_breakdown(items: Iterable[AttemptItem]) -> Breakdown:
-    """Right/total per service and per layer over the scored items (tags_prefetch)."""
-    services: dict[str, Area] = {}
-    layers: dict[str, Area] = {}
+    """Right/total per service and per layer over the scored items, by their snapshots.
+
+    Two queries: each area's home lesson, looked up by slug.
+    """
+    buckets: dict[str, dict[str, Area]] = {"service": {}, "layer": {}}
     for item in items:
         if not item.scored:
             continue
-        question = item.question
-        for kind, tags, bucket in (
-            ("service", question.services.all(), services),
-            ("layer", question.layers.all(), layers),
+        snapshot = item.snapshot
+        lesson = snapshot_lesson(snapshot)
+        for kind, tags in (
+            ("service", snapshot.get("services", [])),
+            ("layer", snapshot.get("layers", [])),
         ):
             for tag in tags:
-                area = bucket.setdefault(
-                    tag.slug,
-                    Area(kind=kind, slug=tag.slug, name=tag.name, home_lesson=tag.lesson),
+                area = buckets[kind].setdefault(
+                    tag["slug"], Area(kind=kind, slug=tag["slug"], name=tag["name"])
                 )
                 area.total += 1
                 area.right += bool(item.correct)
-                if not item.correct:
-                    area.missed_lessons.append(question.lesson)
-    ordered_layers = sorted(layers.values(), key=lambda area: area.name)
+                if not item.correct and lesson:
+                    area.missed_lessons.append(lesson)
+    for kind, areas in buckets.items():
+        lessons = home_lessons(kind, areas)
+        for area in areas.values():
+            area.home_lesson = lessons.get(area.slug)
     return Breakdown(
-        services=sorted(services.values(), key=lambda area: area.name), layers=ordered_layers
+        services=sorted(buckets["service"].values(), key=lambda area: area.name),
+        layers=sorted(buckets["layer"].values(), key=lambda area: area.name),
     )
 
 
 def review_items(items: Iterable[AttemptItem], *, show: str) -> list[AttemptItem]:
-    """The items the review filter keeps, each with `shown_choices` in the order the
-    learner saw them (`choice_order`); a choice added since goes last."""
+    """The items the review filter keeps, each with `shown_choices` (the snapshot's, in
+    the order the learner saw them) and `lesson_link` (the snapshot's lesson)."""
     kept = [
         item
         for item in items
@@ -113,10 +115,8 @@ def review_items(items: Iterable[AttemptItem], *, show: str) -> list[AttemptItem
         or (show == "flagged" and item.flagged)
     ]
     for item in kept:
-        rank = {pk: index for index, pk in enumerate(item.choice_order)}
-        item.shown_choices = sorted(
-            item.question.choices.all(), key=lambda c: (rank.get(c.pk, len(rank)), c.position)
-        )
+        item.shown_choices = snapshot_choices(item.snapshot, item.choice_order)
+        item.lesson_link = snapshot_lesson(item.snapshot)
     return kept
 
 
@@ -127,7 +127,7 @@ def time_used(attempt: Attempt) -> tuple[int, int]:
 
 
 def result_context(*, attempt: Attempt, items: list[AttemptItem], show: str) -> dict:
-    """Everything the result page shows, from the attempt's items (tags prefetched)."""
+    """Everything the result page shows, from the attempt's items and their snapshots."""
     show = show if show in REVIEW_FILTERS else "all"
     minutes, seconds = time_used(attempt)
     return {

@@ -8,8 +8,10 @@ later edits or deletes the question changes nothing in a past review or score.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from lessons.models import Layer, Service
 from quizzes.models import Choice, Question
@@ -59,3 +61,36 @@ def snapshot_choice_ids(snapshot: dict) -> list[int]:
 
 def snapshot_correct_ids(snapshot: dict) -> set[int]:
     return {choice["id"] for choice in snapshot.get("choices", []) if choice["is_correct"]}
+
+
+def snapshot_choices(snapshot: dict, order: Iterable[int]) -> list[dict]:
+    """The snapshot's choices in display order (`choice_order`); any it doesn't name go last."""
+    rank = {pk: index for index, pk in enumerate(order)}
+    return sorted(
+        snapshot.get("choices", []),
+        key=lambda choice: (rank.get(choice["id"], len(rank)), choice["position"]),
+    )
+
+
+def snapshot_choices_to_answer(snapshot: dict, order: Iterable[int]) -> list[dict]:
+    """What the exam page may show of each choice: its id and text, never the key."""
+    return [
+        {"id": choice["id"], "text": choice["text"]}
+        for choice in snapshot_choices(snapshot, order)
+    ]
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    """A lesson as a snapshot names it: enough for a link, even if it has since changed."""
+
+    slug: str
+    title: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:lesson_detail", kwargs={"slug": self.slug})
+
+
+def snapshot_lesson(snapshot: dict) -> LessonLink | None:
+    lesson = snapshot.get("lesson") or {}
+    return LessonLink(slug=lesson["slug"], title=lesson["title"]) if lesson.get("slug") else None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lessons.models import LessonProgress
@@ -46,7 +50,7 @@ def _choice_texts(user: AbstractUser) -> dict[int, str]:
     return dict(Choice.objects.filter(answered).values_list("pk", "text"))
 
 
-def _with_choices(row: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
+def _with_choices(row: dict[str, Any], texts: Mapping[int, str]) -> dict[str, Any]:
     """Add the picked choices' text beside their ids (a drill cell's pick is already text)."""
     if row.get("question_ref"):
         row["selected_choices"] = [texts.get(pk, "") for pk in row["selected"] or []]
@@ -67,11 +71,17 @@ def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]
             "answered_at",
             "scored",
             "correct",
-            question_ref=F("question__ref"),
+            "snapshot",
+            # The snapshot keeps the ref of a question deleted since.
+            question_ref=Coalesce(
+                F("question__ref"), KeyTextTransform("ref", "snapshot"), output_field=CharField()
+            ),
         )
     ):
         attempt_id = item.pop("attempt_id")
-        items.setdefault(attempt_id, []).append(_plain(_with_choices(item, texts)))
+        # The choices as the learner saw them (the snapshot), even if edited or deleted since.
+        seen = {choice["id"]: choice["text"] for choice in item.pop("snapshot").get("choices", [])}
+        items.setdefault(attempt_id, []).append(_plain(_with_choices(item, ChainMap(seen, texts))))
     attempts = []
     for attempt in (
         Attempt.objects.filter(user=user)

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains
 from lessons.models import Layer, Service
 from quizzes.exams import attempt_start, attempt_submit
 from quizzes.models import Question
-from quizzes.results import attempt_breakdown, tags_prefetch
+from quizzes.results import attempt_breakdown
 from tests.factories import BlueprintFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +40,7 @@ def everything_missed(shipped_content, user):
 
 
 def test_every_service_area_links_to_that_services_own_lesson(everything_missed):
-    items = everything_missed.items.select_related("question__lesson").prefetch_related(
-        *tags_prefetch()
-    )
-    breakdown = attempt_breakdown(items)
+    breakdown = attempt_breakdown(everything_missed.items.all())
     linked = {area.slug: area.lesson.slug for area in breakdown.services}
     assert linked == SERVICE_LESSONS
     for area in breakdown.services:
@@ -51,10 +48,7 @@ def test_every_service_area_links_to_that_services_own_lesson(everything_missed)
 
 
 def test_every_layer_area_links_to_the_lesson_that_teaches_it(everything_missed):
-    items = everything_missed.items.select_related("question__lesson").prefetch_related(
-        *tags_prefetch()
-    )
-    breakdown = attempt_breakdown(items)
+    breakdown = attempt_breakdown(everything_missed.items.all())
     assert len(breakdown.layers) == Layer.objects.count()
     for area in breakdown.layers:
         layer = Layer.objects.select_related("lesson").get(slug=area.slug)

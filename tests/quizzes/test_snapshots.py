@@ -1,0 +1,204 @@
+"""An attempt never changes when its questions are edited or deleted: it keeps snapshots."""
+
+from __future__ import annotations
+
+import importlib
+import random
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from quizzes.exams import attempt_answer, attempt_start, attempt_submit
+from quizzes.models import AttemptItem, Choice, Question
+from quizzes.snapshots import snapshot_correct_ids
+from srm_site.learner_data import learner_export
+from tests.factories import BlueprintFactory, build_bank
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def blueprint():
+    for question in build_bank(30):
+        question.explanation = f"Explanation of {question.ref}."
+        question.save()
+    return BlueprintFactory(question_count=10, minutes=15)
+
+
+def start(user, blueprint):
+    return attempt_start(user=user, blueprint=blueprint, rng=random.Random(4)).attempt
+
+
+def correct(item: AttemptItem) -> list[int]:
+    return sorted(snapshot_correct_ids(item.snapshot))
+
+
+def wrong(item: AttemptItem) -> int:
+    return next(c["id"] for c in item.snapshot["choices"] if not c["is_correct"])
+
+
+def article(html: str, position: int) -> str:
+    """One question's review card on the result page."""
+    match = re.search(rf'<article[^>]*id="q{position}">(.*?)</article>', html, re.S)
+    assert match, f"no review of question {position}"
+    return match.group(1)
+
+
+def key_text(card: str) -> str:
+    """The text of the choice marked as the key in a review card."""
+    match = re.search(r'<li class="choice choice--key[^"]*">\s*(.*?)\s*<', card, re.S)
+    assert match
+    return match.group(1)
+
+
+def edit(question: Question) -> None:
+    """What an instructor might do: a new stem, a choice reworded, the key moved."""
+    question.stem = "EDITED stem nobody saw"
+    question.save()
+    key = question.choices.get(is_correct=True)
+    other = question.choices.filter(is_correct=False).first()
+    key.text, key.is_correct = "EDITED choice text", False
+    key.save()
+    other.is_correct = True
+    other.save()
+
+
+class TestFinishedAttempt:
+    def test_editing_and_deleting_questions_changes_nothing_in_the_result(
+        self, auth_client, user, blueprint
+    ):
+        attempt = start(user, blueprint)
+        first, second, third = attempt.items.order_by("position")[:3]
+        attempt_answer(attempt=attempt, item=first, selected=correct(first), flagged=False)
+        attempt_answer(attempt=attempt, item=second, selected=[wrong(second)], flagged=False)
+        attempt_answer(attempt=attempt, item=third, selected=correct(third), flagged=True)
+        attempt_submit(attempt=attempt)
+        url = reverse("quizzes:attempt_result", args=[attempt.pk])
+        before = auth_client.get(url).content.decode()
+        score = (attempt.score, attempt.scaled_score, attempt.passed)
+        old = first.snapshot
+        old_key = next(c["text"] for c in old["choices"] if c["is_correct"])
+
+        edit(first.question)
+        deleted = second.question
+        deleted_ref, deleted_explanation = deleted.ref, deleted.explanation
+        deleted.delete()
+
+        response = auth_client.get(url)
+        html = response.content.decode()
+        card = article(html, 1)
+        assert old["stem"] in card and "EDITED" not in card
+        assert key_text(card) == old_key
+        assert [c["text"] for c in old["choices"]][0] in card
+        # The deleted question's review still renders, explanation and lesson link too.
+        gone = article(html, 2)
+        assert deleted_explanation in gone and "Your answer" in gone
+        assert f'href="/lessons/{second.snapshot["lesson"]["slug"]}/"' in gone
+        # The same page as before: scores, breakdown and every review card.
+        assert html.count('class="question-card review-item') == 10
+        assert article(before, 1) == card and article(before, 2) == gone
+        attempt.refresh_from_db()
+        assert (attempt.score, attempt.scaled_score, attempt.passed) == score
+        assertContains(response, f"<strong>{score[1]}</strong>")
+        assert [a.total for a in response.context["breakdown"].services] == [2] * 5
+        second.refresh_from_db()
+        assert second.question_id is None and second.snapshot["ref"] == deleted_ref
+
+    def test_the_learner_export_keeps_the_ref_and_choice_of_a_deleted_question(
+        self, user, blueprint
+    ):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        attempt_answer(attempt=attempt, item=item, selected=[wrong(item)], flagged=False)
+        attempt_submit(attempt=attempt)
+        ref = item.question.ref
+        item.question.delete()
+        exported = learner_export(user)["attempts"][0]["items"][0]
+        assert exported["question_ref"] == ref
+        assert exported["selected_choices"] == ["AWS"]
+
+
+class TestAttemptInProgress:
+    def test_moving_the_key_mid_attempt_does_not_change_the_grading(self, user, blueprint):
+        attempt = start(user, blueprint)
+        first, second = attempt.items.order_by("position")[:2]
+        attempt_answer(attempt=attempt, item=first, selected=correct(first), flagged=False)
+        attempt_answer(attempt=attempt, item=second, selected=[wrong(second)], flagged=False)
+        for item in (first, second):
+            edit(item.question)
+        # The second learner's pick is now the live key; it was wrong as shown.
+        assert Choice.objects.get(pk=wrong(second)).is_correct
+        attempt_submit(attempt=attempt)
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.correct, second.correct) == (True, False)
+        assert attempt.score == 1
+
+    def test_the_exam_page_shows_the_snapshot_after_an_edit(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        edit(item.question)
+        url = reverse("quizzes:attempt_question", args=[attempt.pk, 1])
+        response = auth_client.get(url)
+        assertContains(response, item.snapshot["stem"])
+        assertNotContains(response, "EDITED")
+        for choice in item.snapshot["choices"]:
+            assertContains(response, f'value="{choice["id"]}"')
+            assertContains(response, choice["text"])
+            assertNotContains(response, choice["rationale"])
+        assertNotContains(response, "is_correct")
+        assertNotContains(response, "choice--key")
+
+    def test_a_choice_added_since_the_start_is_refused(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        added = Choice.objects.create(question=item.question, position=9, text="New")
+        url = reverse("quizzes:attempt_question", args=[attempt.pk, 1])
+        assert auth_client.post(url, {"choice": added.pk}, headers=HX).status_code == 400
+        ok = auth_client.post(url, {"choice": correct(item)}, headers=HX)
+        assert ok.status_code == 200
+
+    def test_a_deleted_question_is_still_answered_and_graded(self, auth_client, user, blueprint):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        item.question.delete()
+        url = reverse("quizzes:attempt_question", args=[attempt.pk, 1])
+        assertContains(auth_client.get(url), item.snapshot["stem"])
+        assert auth_client.post(url, {"choice": correct(item)}, headers=HX).status_code == 200
+        confirm = auth_client.get(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+        assertContains(confirm, "9 not answered")
+        attempt_submit(attempt=attempt)  # no review card for a question that is gone
+        item.refresh_from_db()
+        assert item.correct is True and attempt.score == 1
+
+
+def test_the_admin_can_delete_a_question_used_in_attempts(admin_client, user, blueprint):
+    attempt = start(user, blueprint)
+    item = attempt.items.get(position=1)
+    attempt_answer(attempt=attempt, item=item, selected=[wrong(item)], flagged=False)
+    attempt_submit(attempt=attempt)  # a wrong answer: the question now has a review card too
+    snapshot = item.snapshot
+    response = admin_client.post(
+        f"/admin/quizzes/question/{item.question_id}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Question.objects.filter(ref=snapshot["ref"]).exists()
+    item.refresh_from_db()
+    assert item.question_id is None and item.snapshot == snapshot
+    assert attempt.items.count() == 10
+
+
+def test_the_data_migration_fills_a_missing_snapshot(user, blueprint):
+    attempt = start(user, blueprint)
+    item = attempt.items.get(position=1)
+    snapshot = item.snapshot
+    AttemptItem.objects.filter(pk=item.pk).update(snapshot={})
+    migration = importlib.import_module("quizzes.migrations.0008_fill_attempt_snapshots")
+    migration.fill(apps, None)
+    item.refresh_from_db()
+    assert item.snapshot == snapshot
