@@ -5,11 +5,24 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
+from quizzes.admin_bank import bank_urls, export_selected_csv, export_selected_json
+from quizzes.admin_weights import BlueprintWeightInline, weights_column
+from quizzes.item_analysis import (
+    MIN_ANSWERS_TO_JUDGE,
+    TOO_EASY_ABOVE,
+    TOO_HARD_BELOW,
+    NullsLast,
+    item_flags,
+    item_statistics,
+    questions_with_statistics,
+)
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -21,6 +34,7 @@ from quizzes.models import (
     ReviewCard,
 )
 from quizzes.validation import ChoiceDraft, question_problems
+from quizzes.weights import with_weights
 
 
 class ChoiceFormSet(BaseInlineFormSet):
@@ -111,8 +125,20 @@ class OpenReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["ref", "short_stem", "kind", "difficulty", "status", "lesson", "open_reports"]
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "ref",
+        "short_stem",
+        "kind",
+        "difficulty",
+        "status",
+        "lesson",
+        "open_reports",
+        "answered",
+        "facility",
+        "discrimination",
+        "flags",
+    ]
     list_filter = [
         "status",
         "kind",
@@ -126,20 +152,33 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["ref", "stem", "explanation", "choices__text"]
     filter_horizontal = ["services", "layers"]
     inlines = [ChoiceInline, ReportInline]
-    actions = ["publish", "unpublish"]
-    readonly_fields = ["created_at", "updated_at", "preview_link"]
+    actions = ["publish", "unpublish", export_selected_json, export_selected_csv]
+    readonly_fields = ["created_at", "updated_at", "preview_link", "statistics"]
     fieldsets = [
         (None, {"fields": ["ref", "status", "preview_link", "kind", "choose", "difficulty"]}),
         ("Question", {"fields": ["stem", "explanation"]}),
         ("Where it belongs", {"fields": ["lesson", "services", "layers"]}),
+        ("Statistics", {"fields": ["statistics"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def get_urls(self):
+        # Import and export (quizzes/admin_bank.py) go first: the changelist's
+        # "<object_id>/" pattern would otherwise catch them.
+        return bank_urls(self) + super().get_urls()
+
     def get_queryset(self, request) -> QuerySet[Question]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        # A subquery, not a join: a GROUP BY would make the database compute the
+        # statistics for every question before taking one page.
+        reports = (
+            QuestionReport.objects.filter(question=OuterRef("pk"), resolved_at__isnull=True)
+            .order_by()
+            .values("question")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return questions_with_statistics(
+            super().get_queryset(request).annotate(open_reports=Coalesce(Subquery(reports), 0))
         )
 
     @admin.display(description="question")
@@ -149,6 +188,76 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="open reports", ordering="open_reports")
     def open_reports(self, question: Question) -> int:
         return question.open_reports
+
+    # Item statistics (quizzes.item_analysis): sortable, empty values last either way.
+    @admin.display(description="answered", ordering="answered")
+    def answered(self, question: Question) -> int:
+        return question.answered
+
+    @admin.display(description="facility", ordering=NullsLast("facility"))
+    def facility(self, question: Question) -> str:
+        return _two_places(question.facility)
+
+    @admin.display(description="discrimination", ordering=NullsLast("discrimination"))
+    def discrimination(self, question: Question) -> str:
+        return _two_places(question.discrimination)
+
+    @admin.display(description="flags")
+    def flags(self, question: Question) -> str:
+        warnings = item_flags(
+            answered=question.answered,
+            facility=question.facility,
+            discrimination=question.discrimination,
+            min_distractor_picks=question.min_distractor_picks,
+        )
+        return _flag_list(warnings) or "—"
+
+    @admin.display(description="statistics")
+    def statistics(self, question: Question) -> str:
+        if not question.pk:
+            return "Statistics appear once learners answer the question."
+        stats = item_statistics(question)
+        rows = [
+            (
+                "Answered",
+                stats.answered,
+                "Practice answers plus answered questions of finished exams.",
+            ),
+            (
+                "Facility",
+                _two_places(stats.facility),
+                f"Share of those answers that were right; under {TOO_HARD_BELOW} is too hard, "
+                f"over {TOO_EASY_ABOVE} too easy (judged from {MIN_ANSWERS_TO_JUDGE} answers).",
+            ),
+            (
+                "Discrimination",
+                _two_places(stats.discrimination),
+                "Correlation between getting it right and the exam score (−1 to 1); "
+                "below 0, stronger learners miss it more than weaker ones.",
+            ),
+        ]
+        choices = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row.choice.text,
+                    "✓ key" if row.choice.is_correct else "",
+                    row.picks,
+                    "—" if row.share is None else f"{row.share:.0%}",
+                )
+                for row in stats.choices
+            ),
+        )
+        return format_html(
+            '<table class="item-statistics"><tbody>{}</tbody></table>'
+            '<table class="item-statistics-choices"><thead><tr><th scope="col">Choice</th>'
+            '<th scope="col">Key</th><th scope="col">Picks</th><th scope="col">Share</th>'
+            "</tr></thead><tbody>{}</tbody></table>{}",
+            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', rows),
+            choices,
+            _flag_list(stats.flags) or "No warnings.",
+        )
 
     @admin.display(description="preview")
     def preview_link(self, question: Question) -> str:
@@ -184,6 +293,17 @@ class QuestionAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset: QuerySet[Question]) -> None:
         count = queryset.update(status=Question.Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"Moved {count} question(s) back to draft.", messages.SUCCESS)
+
+
+def _two_places(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _flag_list(flags: list[str]) -> str:
+    """Warnings in words, each with a ⚠ sign (never colour alone)."""
+    return format_html_join(
+        "", '<span class="item-flag">⚠ {}</span> ', ((flag,) for flag in flags)
+    )
 
 
 class ReportStatusFilter(admin.SimpleListFilter):
@@ -231,10 +351,15 @@ class ExamBlueprintAdmin(admin.ModelAdmin):
         "pass_score",
         "shuffle_choices",
         "published",
+        weights_column,
     ]
     list_editable = ["published"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title", "slug"]
+    inlines = [BlueprintWeightInline]
+
+    def get_queryset(self, request) -> QuerySet[ExamBlueprint]:
+        return with_weights(super().get_queryset(request))
 
 
 class AttemptItemInline(admin.TabularInline):

@@ -27,6 +27,7 @@ from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile, 
 from quizzes.results import result_context
 from quizzes.selection import SelectionError
 from quizzes.snapshots import snapshot_choices_to_answer
+from quizzes.weights import with_weights
 from srm_site.http import HtmxHttpRequest
 
 
@@ -34,7 +35,7 @@ from srm_site.http import HtmxHttpRequest
 def exam_list(request: HtmxHttpRequest) -> TemplateResponse:
     """The exams on offer, and the learner's past attempts with their scores."""
     available = Question.objects.published().count()
-    blueprints = list(ExamBlueprint.objects.filter(published=True))
+    blueprints = list(with_weights(ExamBlueprint.objects.filter(published=True)))
     live = set(
         Attempt.objects.for_user(request.user).in_progress().values_list("blueprint", flat=True)
     )

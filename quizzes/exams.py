@@ -72,7 +72,8 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
     if live and not attempt_finalize_if_expired(attempt=live):
         return Started(attempt=live, resumed=True)
     rng = rng or random.Random()
-    question_ids = select_questions(count=blueprint.question_count, rng=rng)
+    weights = list(blueprint.weights.select_related("service", "layer"))
+    question_ids = select_questions(count=blueprint.question_count, rng=rng, weights=weights)
     unscored = set(rng.sample(range(1, len(question_ids) + 1), blueprint.unscored_count))
     multiplier = time_multiplier_for(user)
     started = now()

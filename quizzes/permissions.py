@@ -9,14 +9,22 @@ deploy. Granting is idempotent; a database without the group is left alone.
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+
 GROUP = "Instructors"
 # (app label, model) pairs instructors author: add, change, delete and view.
 AUTHORING = [("quizzes", "blueprintweight")]
 ACTIONS = ("add", "change", "delete", "view")
 
 
-def grant_instructor_permissions(sender, *, apps, using: str = "default", **kwargs) -> None:
-    """post_migrate receiver: give the Instructors group the AUTHORING permissions."""
+def grant_instructor_permissions(
+    sender, *, apps=global_apps, using: str = "default", **kwargs
+) -> None:
+    """post_migrate receiver: give the Instructors group the AUTHORING permissions.
+
+    `migrate` passes the migration state's apps; `flush` (as between browser
+    tests) passes none, and the installed apps serve.
+    """
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")
