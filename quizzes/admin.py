@@ -364,11 +364,25 @@ class ExamBlueprintAdmin(admin.ModelAdmin):
 
 class AttemptItemInline(admin.TabularInline):
     model = AttemptItem
-    fields = ["position", "question", "selected", "flagged", "scored", "correct", "answered_at"]
+    fields = [
+        "position",
+        "question_seen",
+        "selected",
+        "flagged",
+        "scored",
+        "correct",
+        "answered_at",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["position"]
+
+    @admin.display(description="question")
+    def question_seen(self, item: AttemptItem) -> str:
+        """The question as the learner saw it; still named once it has been deleted."""
+        ref = item.snapshot.get("ref", "?")
+        return str(item.question) if item.question else f"{ref} (deleted since)"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -191,6 +191,8 @@ def test_the_admin_can_delete_a_question_used_in_attempts(admin_client, user, bl
     item.refresh_from_db()
     assert item.question_id is None and item.snapshot == snapshot
     assert attempt.items.count() == 10
+    page = admin_client.get(f"/admin/quizzes/attempt/{attempt.pk}/change/")
+    assertContains(page, f"{snapshot['ref']} (deleted since)")
 
 
 def test_the_data_migration_fills_a_missing_snapshot(user, blueprint):
