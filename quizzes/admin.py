@@ -126,18 +126,16 @@ class OpenReportsFilter(admin.SimpleListFilter):
 
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
+    # Kind, difficulty and lesson are filters: the list keeps room for the statistics.
     list_display = [
         "ref",
         "short_stem",
-        "kind",
-        "difficulty",
         "status",
-        "lesson",
-        "open_reports",
         "answered",
         "facility",
         "discrimination",
         "flags",
+        "open_reports",
     ]
     list_filter = [
         "status",
@@ -183,7 +181,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="question")
     def short_stem(self, question: Question) -> str:
-        return question.stem if len(question.stem) <= 90 else question.stem[:88] + "…"
+        return question.stem if len(question.stem) <= 70 else question.stem[:68] + "…"
 
     @admin.display(description="open reports", ordering="open_reports")
     def open_reports(self, question: Question) -> int:
