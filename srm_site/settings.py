@@ -96,6 +96,8 @@ TEMPLATES = [
 ]
 
 # SQLite by default; any dj-database-url URL (postgres://…) in production.
+# PostgreSQL connections are kept CONN_MAX_AGE seconds (0: one per request) and
+# checked before reuse, so a restarted database costs one failed check, not a 500.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -115,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several app servers share everything through the database and, when
+# REDIS_URL is set, Redis: the cache, and sessions read through it (cached_db:
+# written to both, so a Redis restart logs nobody out). Without Redis the cache
+# is per-process memory, which nothing relies on, and sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -123,6 +129,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,6 +180,21 @@ CONTENT_SECURITY_POLICY = (
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "lessons:home"
 LOGOUT_REDIRECT_URL = "lessons:home"
+
+# Login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one
+# username from one IP address lock that pair out for AXES_COOLOFF_MINUTES; other
+# usernames and other addresses still log in. A success resets the count.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # served with 429 Too Many Requests
 
 # Password-reset mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

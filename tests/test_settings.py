@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -85,3 +86,64 @@ def test_app_server_starts_with_a_key_or_in_development(entry_point, env):
     result = python(f"import {entry_point}; print({entry_point}.application)", **env)
     assert result.returncode == 0, result.stderr
     assert "Handler" in result.stdout
+
+
+SHOW_SHARED_STATE = (
+    "import os, json; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'srm_site.settings');"
+    "from django.conf import settings as s;"
+    "print(json.dumps([s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION'),"
+    " s.SESSION_ENGINE, s.DATABASES['default']['CONN_MAX_AGE'],"
+    " s.DATABASES['default']['CONN_HEALTH_CHECKS']]))"
+)
+
+
+def test_redis_url_moves_cache_and_sessions_to_redis():
+    result = python(SHOW_SHARED_STATE, REDIS_URL="redis://127.0.0.1:6379/3")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+        "django.contrib.sessions.backends.cached_db",
+        0,  # SQLite: never kept open
+        True,
+    ]
+
+
+def test_without_redis_sessions_stay_in_the_database_and_postgres_connections_persist():
+    result = python(
+        SHOW_SHARED_STATE, REDIS_URL="", DATABASE_URL="postgres://u@127.0.0.1:5432/srm"
+    )
+    assert result.returncode == 0, result.stderr
+    backend, _, sessions, conn_max_age, health_checks = json.loads(result.stdout)
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    assert sessions == "django.contrib.sessions.backends.db"
+    assert (conn_max_age, health_checks) == (60, True)
+
+
+def gunicorn_config(**env: str) -> dict:
+    code = "import json, runpy; c = runpy.run_path('gunicorn.conf.py'); " + (
+        "print(json.dumps({k: c[k] for k in "
+        "('bind', 'workers', 'timeout', 'graceful_timeout', 'keepalive', 'accesslog')}))"
+    )
+    unset = dict.fromkeys(
+        ["BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_KEEPALIVE"], ""
+    )
+    result = python(code, **{**unset, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_gunicorn_defaults_to_loopback_and_a_bounded_worker_count():
+    config = gunicorn_config()
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert 3 <= config["workers"] <= 12
+    assert config["accesslog"] == "-"
+
+
+def test_gunicorn_reads_the_environment():
+    config = gunicorn_config(
+        PORT="9100", WEB_CONCURRENCY="5", GUNICORN_TIMEOUT="45", GUNICORN_KEEPALIVE="75"
+    )
+    assert config["bind"] == ["127.0.0.1:9100"]
+    assert (config["workers"], config["timeout"], config["keepalive"]) == (5, 45, 75)
+    assert gunicorn_config(BIND="0.0.0.0:8080", PORT="9100")["bind"] == ["0.0.0.0:8080"]
