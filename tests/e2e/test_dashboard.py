@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from quizzes.exams import attempt_answer, attempt_start, attempt_submit
 from quizzes.models import ExamBlueprint, PracticeAnswer
@@ -59,7 +60,7 @@ def test_after_an_exam_the_dashboard_maps_mastery_and_review_serves_a_due_card(
     page.locator("#feedback-title").wait_for()
     # htmx sent the pressed button's value: the answer is stored as "not sure".
     assert PracticeAnswer.objects.get(user=learner, topic="review").sure is False
-    assert page.locator("#feedback-title").evaluate("el => el === document.activeElement")
+    expect(page.locator("#feedback-title")).to_be_focused()  # site.js focuses it after the swap
     page.get_by_role("link", name="Next question").click()
     page.get_by_role("heading", name="Review", exact=True).wait_for()
     assert page.locator("#practice-tally").inner_text().startswith("This session on this topic: 1")
