@@ -181,6 +181,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "lessons:home"
 LOGOUT_REDIRECT_URL = "lessons:home"
 
+# Login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one
+# username from one IP address lock that pair out for AXES_COOLOFF_MINUTES; other
+# usernames and other addresses still log in. A success resets the count.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # served with 429 Too Many Requests
+
 # Password-reset mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
