@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV_ENV := DEBUG=true
 
-.PHONY: run test lint format content clean
+.PHONY: run test lint format content clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: content
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
+
+# Speed as a share of a bare Django view (bench/speed.py); wrk comes from apt if missing.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
+		{ apt-get install -y wrk >/dev/null 2>&1 || sudo -n apt-get install -y wrk >/dev/null 2>&1; }; } || true
+	$(BIN)/python bench/speed.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
