@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 
 # html=False escapes any raw HTML in the source; markdown-it's link validation
@@ -10,10 +12,17 @@ _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 _renderer.enable("table")
 
 
+# Rendering is a pure function of the text, so results are kept per process keyed
+# on the text itself: an edit (in the admin, a fixture, a migration) is a new key
+# and can never be served stale, whatever updated_at says. A lesson body costs a
+# few milliseconds to render and a few kilobytes to keep; 1024 entries hold every
+# lesson body, question stem and explanation the site ships several times over.
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> str:
     return _renderer.render(text)
 
 
+@lru_cache(maxsize=1024)
 def render_markdown_inline(text: str) -> str:
     """One line of Markdown (links, emphasis) without a wrapping paragraph."""
     return _renderer.renderInline(text)

@@ -6,6 +6,7 @@ arranges them, so the rules are testable without a database.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -124,3 +125,50 @@ def matrix_as_json(
         for cell in cells
     ]
     return {"services": out_services, "layers": out_layers, "cells": out_cells}
+
+
+@dataclass(frozen=True)
+class MatrixContent:
+    """Everything the matrix page's grid shows, as plain rows (three cheap queries).
+
+    `version` fingerprints exactly those rows, so a rendered grid cached under it
+    is right by construction: any edit that changes what the grid shows (an owner,
+    a name, a slug, the order, a service or layer added or removed) is a new
+    version. Nothing has to remember to invalidate it, in any process.
+    """
+
+    services: list[tuple]
+    layers: list[tuple]
+    cells: list[tuple]
+
+    @classmethod
+    def fetch(cls) -> MatrixContent:
+        return cls(
+            # In display order: the order is part of what the grid shows.
+            services=list(Service.objects.values_list("pk", "slug", "name", "short_name")),
+            layers=list(Layer.objects.values_list("pk", "name", "position")),
+            cells=sorted(
+                Responsibility.objects.order_by().values_list("service_id", "layer_id", "owner")
+            ),
+        )
+
+    @property
+    def version(self) -> str:
+        data = repr((self.services, self.layers, self.cells)).encode()
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def service_objects(self) -> list[Service]:
+        return [
+            Service(pk=pk, slug=slug, name=name, short_name=short_name)
+            for pk, slug, name, short_name in self.services
+        ]
+
+    def grid(self, services: Sequence[Service]) -> list[GridRow]:
+        return matrix_grid(
+            services=services,
+            layers=[Layer(pk=pk, name=name, position=pos) for pk, name, pos in self.layers],
+            cells=[
+                Responsibility(service_id=service, layer_id=layer, owner=owner)
+                for service, layer, owner in self.cells
+            ],
+        )

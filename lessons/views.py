@@ -7,14 +7,15 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.forms import CompareForm
 from lessons.matrix import (
+    MatrixContent,
     compare_stacks,
     matrix_as_json,
-    matrix_grid,
     owner_counts,
     responsibility_line,
 )
@@ -109,9 +110,16 @@ def lesson_complete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def matrix(request: HtmxHttpRequest) -> TemplateResponse:
     """The service × layer grid, every cell labelled with its owner."""
-    services = list(Service.objects.all())
-    rows = matrix_grid(services=services, layers=Layer.objects.all(), cells=_cells())
-    context = {"services": services, "rows": rows, "owners": Owner}
+    content = MatrixContent.fetch()
+    # The grid is rendered once per content version (a cached template fragment);
+    # services and rows are only built when the fragment has to be rendered.
+    services = SimpleLazyObject(content.service_objects)
+    context = {
+        "matrix_version": content.version,
+        "services": services,
+        "rows": SimpleLazyObject(lambda: content.grid(services)),
+        "owners": Owner,
+    }
     return TemplateResponse(request, "lessons/matrix.html", context)
 
 

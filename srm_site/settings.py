@@ -96,19 +96,19 @@ TEMPLATES = [
 ]
 
 # SQLite by default; any dj-database-url URL (postgres://…) in production.
-# PostgreSQL connections are kept CONN_MAX_AGE seconds (0: one per request) and
+# Connections (SQLite's too: opening one costs more than a small page) are kept
+# CONN_MAX_AGE seconds (0: one per request) and, unless CONN_HEALTH_CHECKS is off,
 # checked before reuse, so a restarted database costs one failed check, not a 500.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and a writer overlap; IMMEDIATE takes the write lock at
     # BEGIN so concurrent writers wait (busy timeout) instead of failing mid-way.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",

@@ -104,7 +104,7 @@ def test_redis_url_moves_cache_and_sessions_to_redis():
         "django.core.cache.backends.redis.RedisCache",
         "redis://127.0.0.1:6379/3",
         "django.contrib.sessions.backends.cached_db",
-        0,  # SQLite: never kept open
+        60,  # kept open, SQLite too
         True,
     ]
 
