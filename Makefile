@@ -43,5 +43,15 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Simulated learners sitting an exam against gunicorn on 127.0.0.1 (bench/load.py):
+# `make load`, or `make load ARGS="--db postgres --servers 2 --learners 200"`.
+.PHONY: load
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[bench]"
+	touch $@ $(VENV)/.installed
+
+load: $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles
