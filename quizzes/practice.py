@@ -7,6 +7,7 @@ questions are generated from Responsibility rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from quizzes.grading import is_correct
 from quizzes.models import Choice, PracticeAnswer, Question
 from quizzes.review import Answer, cards_record
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what a <slug:…> URL converter accepts
 RECENT_LIMIT = 30  # questions remembered per topic so practice doesn't repeat itself
 
 
@@ -90,11 +92,15 @@ def topic_get_or_404(kind: str, slug: str = "") -> Topic:
 
 
 def topic_from_key(key: str) -> Topic | None:
-    """Rebuild a topic from its key without touching the database (label left generic)."""
+    """Rebuild a topic from its key without touching the database (label left generic).
+
+    A slug must look like one (as in the URLs): a posted key is stored with the
+    answer, and PostgreSQL refuses text with a NUL byte, a server error.
+    """
     kind, _, slug = key.partition(":")
     if kind in PLAIN_TOPICS and not slug:
         return Topic(kind=kind, label=PLAIN_TOPICS[kind])
-    if kind in TOPIC_MODELS and slug:
+    if kind in TOPIC_MODELS and SLUG.fullmatch(slug):
         return Topic(kind=kind, slug=slug, label=slug)
     return None
 

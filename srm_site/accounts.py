@@ -35,9 +35,13 @@ class SignupForm(UserCreationForm):
 
 
 def safe_next(request: HtmxHttpRequest, default: str = "/") -> str:
-    """The `next` address if it stays on this site, else `default`."""
+    """The `next` address if it is a path on this site, else `default`.
+
+    Only a path ("/…") is taken: `redirect()` would read anything else, such as
+    "0" or "home", as a view name, and fail with a server error when none matches.
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
+    allowed = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if allowed else default

@@ -41,6 +41,16 @@ def test_signup_refuses_an_offsite_next(client):
     assertRedirects(response, "/", fetch_redirect_response=False)
 
 
+@pytest.mark.parametrize("target", ["0", "home", "lessons:home", "dashboard/"])
+def test_signup_ignores_a_next_that_is_not_a_path(client, target):
+    # redirect() read these as view names: "0" was a NoReverseMatch, a server error.
+    response = client.post("/accounts/signup/", {**SIGNUP, "next": target})
+    assertRedirects(response, "/", fetch_redirect_response=False)
+    # Signed in already, the same `next` sends the learner home too.
+    response = client.post(f"/accounts/signup/?next={target}")
+    assertRedirects(response, "/", fetch_redirect_response=False)
+
+
 def test_signup_with_bad_input_says_why_and_creates_nothing(client):
     UserFactory(email="taken@example.com")
     bad = {**SIGNUP, "email": "taken@example.com", "password2": "different"}

@@ -311,3 +311,16 @@ def test_hostile_ids_are_404_not_server_errors(client, value):
     drill = client.post("/practice/drill/answer", {"cell": value, "owner": "aws"})
     assert drill.status_code == 404
     assert not PracticeAnswer.objects.exists()
+
+
+@pytest.mark.parametrize("topic", ["service:\x00", "lesson:a\x00b", "layer:<b>", "service: x"])
+def test_answer_with_a_topic_key_that_is_not_a_slug_counts_as_mixed(client, topic):
+    # The key is stored with the answer: a NUL byte in it was a server error on PostgreSQL.
+    question = QuestionFactory()
+    right, _ = key_and_wrong(question)
+    response = client.post(
+        ANSWER, {"question": question.pk, "choice": right[0].pk, "topic": topic}
+    )
+    answer = PracticeAnswer.objects.get()
+    assertRedirects(response, f"/practice/answers/{answer.pk}/", fetch_redirect_response=False)
+    assert answer.topic == "mixed"
