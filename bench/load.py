@@ -14,6 +14,10 @@ the database: every answer that got a 2xx/3xx must be the item's stored
 selection (the last acknowledged answer per item wins). Then /healthz is hit
 with the same concurrency for a few seconds, as a yardstick.
 
+Each learner pauses about `--think-ms` before each action (default 5 s, far
+quicker than a real learner); `--think-ms 300` or 0 saturates the servers, so
+latencies then measure queueing (capacity), not the requests.
+
 `--chaos` SIGKILLs one gunicorn worker mid-run; a learner whose request then
 fails with a connection error retries it once (recovered failures are counted
 as `retried`, not as errors).
@@ -483,7 +487,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers each")
     parser.add_argument("--chaos", action="store_true", help="SIGKILL one worker mid-run")
     parser.add_argument(
-        "--think-ms", type=float, default=300, help="mean pause before each action (0: none)"
+        "--think-ms",
+        type=float,
+        default=5000,
+        help="mean pause before each action: 5 s is ten times a real learner's pace; "
+        "300 or 0 saturates the servers (a capacity test)",
     )
     parser.add_argument("--ramp", type=float, default=2.0, help="seconds to spread exam starts")
     parser.add_argument("--healthz-seconds", type=float, default=3.0)
