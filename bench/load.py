@@ -191,6 +191,16 @@ def drop_postgres_database(base: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def forget_sessions(redis_url: str) -> None:
+    """Delete the sessions this run cached in Redis (cached_db keeps them in the database too)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match="*django.contrib.sessions.cache*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 def start_servers(
     env: dict[str, str], count: int, logs: Path
 ) -> list[tuple[subprocess.Popen, str]]:
@@ -548,6 +558,8 @@ def main() -> None:
         stop_servers(servers)
         if pg_name and not args.keep:
             drop_postgres_database(args.pg, pg_name)
+        if args.redis_url and not args.keep:
+            forget_sessions(args.redis_url)
 
     logs = "".join(p.read_text(errors="replace") for p in sorted(work.glob("gunicorn-*.log")))
     locked = logs.count("database is locked")
