@@ -15,12 +15,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Func, IntegerField
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quizzes.grading import is_correct
@@ -210,60 +206,16 @@ class NavigatorRow:
         return self.status == AnswerStatus.INCOMPLETE
 
 
-class JSONArrayLength(Func):
-    """How many elements a JSON array column holds, counted by the database."""
-
-    function = "JSON_ARRAY_LENGTH"
-    output_field = IntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra_context)
-
-
-_ANY_ATTEMPT = -7_654_321  # stands for the attempt's id in the compiled navigator query
-
-
-def navigator_rows_queryset(attempt_id: int):
-    """Position, ticks, flag and `choose` of every item, counted and read by the database."""
-    return (
-        AttemptItem.objects.filter(attempt_id=attempt_id)
-        .order_by("position")
-        .values_list(
-            "position",
-            JSONArrayLength("selected"),
-            "flagged",
-            Cast(KeyTextTransform("choose", "snapshot"), IntegerField()),
-        )
-    )
-
-
-@lru_cache(maxsize=8)
-def _navigator_sql(alias: str) -> tuple[str, tuple]:
-    sql, params = navigator_rows_queryset(_ANY_ATTEMPT).query.get_compiler(alias).as_sql()
-    assert list(params).count(_ANY_ATTEMPT) == 1
-    return sql, tuple(params)
-
-
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
-    """Every item's position, answer status and flag, in one query (choose from the snapshot).
-
-    Every question page and every save shows all 65 items of a full simulation.
-    The query is compiled by the ORM once per process and the database counts the
-    ticks: converting 65 rows of JSON through the ORM cost three times as much as
-    running it.
-    """
-    connection = connections[router.db_for_read(AttemptItem)]
-    sql, params = _navigator_sql(connection.alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [attempt.pk if p == _ANY_ATTEMPT else p for p in params])
-        rows = cursor.fetchall()
+    """Every item's position, answer status and flag, in one query (choose from the snapshot)."""
+    rows = attempt.items.values_list("position", "selected", "flagged", "snapshot__choose")
     return [
         NavigatorRow(
             position=position,
-            status=answer_status(picked=picked or 0, choose=choose or 1),
-            flagged=bool(flagged),
+            status=answer_status(picked=len(selected), choose=choose or 1),
+            flagged=flagged,
         )
-        for position, picked, flagged, choose in rows
+        for position, selected, flagged, choose in rows
     ]
 
 

@@ -177,35 +177,3 @@ def test_matrix_content_reads_what_the_orm_querysets_return():
     assert content.services == services
     assert content.layers == layers
     assert content.cells == sorted(cells)
-
-
-def test_navigator_matches_the_items_as_the_orm_reads_them(user):
-    """Statuses from the compiled query equal those computed from the items themselves."""
-    from quizzes.exams import answer_status, attempt_answer, attempt_navigator, attempt_start
-    from tests.factories import BlueprintFactory, build_bank, multiple_question
-
-    build_bank(12)
-    multiple_question()
-    multiple_question()
-    blueprint = BlueprintFactory(question_count=14)
-    attempt = attempt_start(user=user, blueprint=blueprint).attempt
-    items = list(attempt.items.all())
-    for n, item in enumerate(items):
-        ids = [choice["id"] for choice in item.snapshot["choices"]]
-        picked = ids[: (n % 3)]  # none, one or two ticked: unanswered, answered, incomplete
-        attempt_answer(attempt=attempt, item=item, selected=picked, flagged=n % 4 == 0)
-    expected = [
-        NavigatorRow(
-            position=item.position,
-            status=answer_status(picked=len(item.selected), choose=item.snapshot.get("choose", 1)),
-            flagged=item.flagged,
-        )
-        for item in attempt.items.order_by("position")
-    ]
-    navigator = attempt_navigator(attempt=attempt)
-    assert navigator == expected
-    assert {row.status for row in navigator} == {
-        AnswerStatus.UNANSWERED,
-        AnswerStatus.ANSWERED,
-        AnswerStatus.INCOMPLETE,
-    }
