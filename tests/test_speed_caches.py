@@ -164,16 +164,3 @@ def test_due_count_sql_counts_what_due_cards_holds():
         assert due_count(learner, at=at) == due_cards(learner, at=at).count()
     assert due_count(learner, at=now) == 4  # 3 overdue or due now, 1 at the window's edge
     assert due_count(AnonymousUser()) == 0
-
-
-def test_matrix_content_reads_what_the_orm_querysets_return():
-    """The precompiled SQL gives the same rows, in the same order, as the querysets."""
-    from lessons.matrix import _matrix_querysets
-
-    build_matrix(services=4, layers=3)
-    Service.objects.filter(pk=Service.objects.first().pk).update(position=99)
-    services, layers, cells = (list(queryset) for queryset in _matrix_querysets())
-    content = MatrixContent.fetch()
-    assert content.services == services
-    assert content.layers == layers
-    assert content.cells == sorted(cells)
