@@ -135,32 +135,3 @@ def test_navigator_tag_renders_what_the_template_loop_did():
     expected = Template(NAVIGATOR_LOOP).render(context)
     tag = Template("{% load quiz_tags %}{% navigator_items navigator current %}").render(context)
     assert tag == expected
-
-
-def test_due_count_sql_counts_what_due_cards_holds():
-    """The header's precomposed count matches the ORM's definition of due cards."""
-    from datetime import timedelta
-
-    from django.contrib.auth.models import AnonymousUser
-    from django.utils import timezone
-
-    from quizzes.models import Question, ReviewCard
-    from quizzes.review import DUE_WINDOW, due_cards, due_count
-    from tests.factories import QuestionFactory, UserFactory
-
-    learner, other = UserFactory(), UserFactory()
-    questions = QuestionFactory.create_batch(8)
-    Question.objects.filter(pk__in=[questions[6].pk, questions[7].pk]).update(
-        status=Question.Status.DRAFT
-    )
-    now = timezone.now()
-    offsets = [-timedelta(days=3), -timedelta(seconds=1), timedelta(0), DUE_WINDOW]
-    offsets += [DUE_WINDOW + timedelta(seconds=1), timedelta(days=2)]
-    offsets += [-timedelta(days=1), -timedelta(days=1)]  # the two drafts: not live
-    for question, offset in zip(questions, offsets, strict=True):
-        ReviewCard.objects.create(user=learner, question=question, due=now + offset)
-        ReviewCard.objects.create(user=other, question=question, due=now - timedelta(days=9))
-    for at in (now, now + timedelta(hours=1), now - timedelta(days=5), now + timedelta(days=9)):
-        assert due_count(learner, at=at) == due_cards(learner, at=at).count()
-    assert due_count(learner, at=now) == 4  # 3 overdue or due now, 1 at the window's edge
-    assert due_count(AnonymousUser()) == 0
