@@ -6,6 +6,26 @@ import pytest
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+# What the test run adds to the environment (pytest-env, the browser tests' conftest);
+# a bare `manage.py` or production process has none of it.
+TEST_ONLY_ENV = frozenset(
+    {
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SECRET_KEY",
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "AXES_FAILURE_LIMIT",
+        "AXES_COOLOFF_MINUTES",
+    }
+)
+
+
+def environment_without_test_settings() -> dict[str, str]:
+    """This process's environment minus what only the test run sets."""
+    return {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV}
+
 
 def skip_or_fail_under_ci(message: str) -> None:
     """Skip locally when something outside the project is missing; under CI=true, fail."""

@@ -1,30 +1,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import environment_without_test_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# What the test run sets (pytest-env, the browser tests' conftest); a bare
-# `manage.py` run has none of it.
-TEST_ONLY = {
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "SECRET_KEY",
-    "DEBUG",
-    "SECURE_SSL_REDIRECT",
-    "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE",
-}
-
-
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    clean = environment_without_test_settings()
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -58,7 +47,7 @@ def test_deploy_check_is_clean_when_configured():
 
 
 def python(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    clean = environment_without_test_settings()
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -7,24 +7,14 @@ production values are read in a fresh interpreter given only production's enviro
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import environment_without_test_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
-# What the test run adds to the environment; production sets none of it.
-TEST_ONLY = {
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "SECRET_KEY",
-    "DEBUG",
-    "SECURE_SSL_REDIRECT",
-    "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE",
-    "AXES_FAILURE_LIMIT",
-    "AXES_COOLOFF_MINUTES",
-}
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "srm_site.settings",
     "DEBUG": "false",
@@ -46,7 +36,7 @@ print(json.dumps({name: getattr(settings, name) for name in [
 
 
 def production(**extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    env = environment_without_test_settings()
     return subprocess.run(
         [sys.executable, "-c", READ_SETTINGS],
         cwd=ROOT,
