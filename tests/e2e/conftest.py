@@ -113,3 +113,16 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f} s waiting for {expression}")
         page.wait_for_timeout(50)
+
+
+def tick_as_many_as_asked(scope) -> None:
+    """Tick as many choices as the question's legend asks for ("Choose 3 answers").
+
+    Bank questions come in random order and ask for one, two or three choices; the
+    server refuses an answer with the wrong count, so a test must read the legend as
+    a learner would.
+    """
+    words = scope.locator("legend").first.inner_text().split()
+    wanted = int(words[1]) if words[1].isdigit() else 1
+    for n in range(wanted):
+        scope.locator("input[name=choice]").nth(n).check()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, tick_as_many_as_asked
 
 pytestmark = pytest.mark.e2e
 
@@ -82,10 +82,7 @@ def test_password_change_page_is_accessible(page, site, django_user_model):
 def _answer_check_yourself(page) -> None:
     """Tick as many choices as the question asks for, then check the answer in place."""
     box = page.locator(".check-yourself")
-    legend = box.locator("legend").inner_text()
-    wanted = 2 if "2" in legend else 3 if "3" in legend else 1
-    for i in range(wanted):
-        box.locator("input[name=choice]").nth(i).check()
+    tick_as_many_as_asked(box)
     page.evaluate("window.__noReload = true")
     box.get_by_role("button", name="Check, I’m sure").click()
     box.locator(".verdict").wait_for()
