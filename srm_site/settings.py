@@ -122,6 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # written to both, so a Redis restart logs nobody out). Without Redis the cache
 # is per-process memory, which nothing relies on, and sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+SESSION_ENGINE = "srm_site.sessions"  # Django's database sessions, read with one plain SELECT
 if REDIS_URL:
     CACHES = {
         "default": {
