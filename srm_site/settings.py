@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in a question's history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "srm_site.middleware.DatabaseUnavailableMiddleware",  # a 503 page while the database is away
 ]
 
 ROOT_URLCONF = "srm_site.urls"
