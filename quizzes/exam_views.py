@@ -73,6 +73,18 @@ def _attempt_or_404(request, pk: int) -> Attempt:
     return attempt
 
 
+def _item_or_404(request, pk: int, n: int) -> AttemptItem:
+    """Question n of the learner's own attempt, read with its attempt in one query."""
+    item = get_object_or_404(
+        AttemptItem.objects.select_related("attempt__blueprint"),
+        attempt__user=request.user,
+        attempt_id=pk,
+        position=n,
+    )
+    attempt_finalize_if_expired(attempt=item.attempt)
+    return item
+
+
 def _result_url(attempt: Attempt) -> str:
     return reverse("quizzes:attempt_result", kwargs={"pk": attempt.pk})
 
@@ -111,10 +123,10 @@ def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
 @require_http_methods(["GET", "POST"])
 def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
     """Question n of the attempt, as its snapshot has it; a POST saves the choice and flag."""
-    attempt = _attempt_or_404(request, pk)
+    item = _item_or_404(request, pk, n)
+    attempt = item.attempt
     if attempt.is_finished and request.method == "GET":
         return redirect(_result_url(attempt))
-    item = get_object_or_404(attempt.items, position=n)
     if request.method == "POST":
         return _save_answer(request, attempt=attempt, item=item)
     context = _exam_context(attempt, item)
