@@ -135,3 +135,16 @@ def test_navigator_tag_renders_what_the_template_loop_did():
     expected = Template(NAVIGATOR_LOOP).render(context)
     tag = Template("{% load quiz_tags %}{% navigator_items navigator current %}").render(context)
     assert tag == expected
+
+
+def test_matrix_content_reads_what_the_orm_querysets_return():
+    """The precompiled SQL gives the same rows, in the same order, as the querysets."""
+    from lessons.matrix import _matrix_querysets
+
+    build_matrix(services=4, layers=3)
+    Service.objects.filter(pk=Service.objects.first().pk).update(position=99)
+    services, layers, cells = (list(queryset) for queryset in _matrix_querysets())
+    content = MatrixContent.fetch()
+    assert content.services == services
+    assert content.layers == layers
+    assert content.cells == sorted(cells)
