@@ -3,6 +3,7 @@
     make load                                             # SQLite, 50 learners
     make load ARGS="--db postgres --servers 2 --learners 200"
     make load ARGS="--db postgres --servers 2 --learners 200 --chaos"
+    make load ARGS="--db postgres --servers 2 --learners 100 --db-restart 5"
 
 It builds a fresh database (a temp SQLite file, or a temp database on the local
 PostgreSQL server that is dropped afterwards), migrates it, loads the content,
@@ -22,13 +23,29 @@ latencies then measure queueing (capacity), not the requests.
 fails with a connection error retries it once (recovered failures are counted
 as `retried`, not as errors).
 
+`--db-restart SECONDS` stops the local PostgreSQL cluster (`pg_ctlcluster ...
+stop -m fast`, as root) once about a third of the answers are in, and starts it
+again SECONDS later. A learner answered 503 while it is down waits the
+Retry-After and sends the same request again, as a person pressing "Try again"
+would: those are counted as outage 503s, not errors. A 503 outside the outage,
+or any other 5xx, is an error. Whatever happens, the cluster is started again.
+
+After every run the attempts are checked for half-written state: each has
+exactly its blueprint's number of items, and each finished one is graded
+consistently (every item marked, score = scored items right). Server-log
+tracebacks are counted apart from the outage warnings the 503 page logs.
+
 The last line is machine-readable:
     learners=N answers_ok=A answers_stored=B lost=L errors=E p99_ms=P healthz_ratio=R
+        outage_503s=O half_written=H inconsistent=I tracebacks=T
 A: answer POSTs acknowledged with 2xx/3xx. B: those the database shows (an
 answer replaced by a later acknowledged one counts as stored when that later one
 is). L = A - B. E: requests that failed for good. P: the answer POST's p99.
 R: answer POSTs per second ÷ /healthz requests per second at the same concurrency.
-Traffic goes to 127.0.0.1 only; every loop is bounded.
+O: 503s during --db-restart's outage, each retried. H: attempts without exactly
+their blueprint's items. I: finished attempts graded inconsistently. T: server
+tracebacks other than the outage warnings. The exit status is 1 unless L, E, H,
+I and T are all 0. Traffic goes to 127.0.0.1 only; every loop is bounded.
 """
 
 from __future__ import annotations
@@ -53,6 +70,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -67,6 +85,11 @@ CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="choice" value="(\d+
 OF_TOTAL = re.compile(r"question (\d+) of (\d+)")
 CHOOSE = re.compile(r"Choose (\d+) answers")
 ATTEMPT = re.compile(r"/attempts/(\d+)/")
+# What srm_site.middleware logs (with the exception) for each 503 it serves.
+OUTAGE_WARNING = "Database unavailable, answered 503:"
+CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
+# A 503 to a request sent up to this long after PostgreSQL accepts again is the outage's.
+OUTAGE_MARGIN = 1.0
 
 SETUP_USERS = """
 import json
@@ -91,6 +114,22 @@ rows = AttemptItem.objects.filter(attempt_id__in=ids).values_list(
 print("JSON", json.dumps([list(row) for row in rows]))
 """
 
+READ_ATTEMPTS = """
+import json
+from django.db.models import Count, Q
+from quizzes.models import Attempt
+rows = Attempt.objects.annotate(
+    items_n=Count("items"),
+    scored_n=Count("items", filter=Q(items__scored=True)),
+    right_n=Count("items", filter=Q(items__scored=True, items__correct=True)),
+    graded_n=Count("items", filter=Q(items__correct__isnull=False)),
+).values_list(
+    "pk", "state", "blueprint__question_count", "items_n", "score", "scored_count",
+    "scored_n", "right_n", "graded_n",
+)
+print("JSON", json.dumps([list(row) for row in rows]))
+"""
+
 
 class LearnerFailed(Exception):
     pass
@@ -102,6 +141,7 @@ class Stats:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     error_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     retried: int = 0
+    outage_503s: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # (attempt id, position) -> answers sent, in order: [selected, flagged, acknowledged]
     answers: dict[tuple[int, int], list[list]] = field(default_factory=lambda: defaultdict(list))
     attempts: list[int] = field(default_factory=list)
@@ -116,6 +156,9 @@ class Run:
     password: str
     lessons: list[str]
     logged_in: asyncio.Event = field(default_factory=asyncio.Event)
+    # --db-restart: when the cluster was told to stop, and when it accepted again.
+    outage_began: float | None = None
+    outage_ended: float | None = None
     logins_left: int = 0
     # One SSL context for every client (plain HTTP needs none, but each client
     # would build one, costing the load generator more CPU than the requests).
@@ -263,16 +306,20 @@ def worker_pids(master: int) -> list[int]:
 
 
 async def call(run: Run, client: httpx.AsyncClient, name: str, method: str, url: str, **kw):
-    """One request, timed; under --chaos a connection error is retried once."""
+    """One request, timed; under --chaos a connection error is retried once, and under
+    --db-restart a 503 during the outage is sent again after its Retry-After."""
     stats = run.stats
-    tries = 2 if run.args.chaos else 1
-    for attempt in range(tries):
+    transport_tries = 2 if run.args.chaos else 1
+    patience = time.monotonic() + (run.args.db_restart or 0) + 120
+    while True:
         started = time.perf_counter()
+        sent = time.monotonic()
         try:
             response = await client.request(method, url, **kw)
         except httpx.TransportError as error:
             stats.latencies[name].append((time.perf_counter() - started) * 1000)
-            if attempt + 1 < tries:
+            transport_tries -= 1
+            if transport_tries:
                 stats.retried += 1
                 stats.error_kinds[f"{name}: {type(error).__name__} (retried)"] += 1
                 continue
@@ -280,12 +327,31 @@ async def call(run: Run, client: httpx.AsyncClient, name: str, method: str, url:
             stats.error_kinds[f"{name}: {type(error).__name__}"] += 1
             raise LearnerFailed from error
         stats.latencies[name].append((time.perf_counter() - started) * 1000)
+        if (
+            response.status_code == 503
+            and in_outage(run, sent, time.monotonic())
+            and time.monotonic() < patience
+        ):
+            stats.outage_503s[name] += 1
+            await asyncio.sleep(retry_after(response))
+            continue
         if response.status_code >= 400:
             stats.errors[name] += 1
             stats.error_kinds[f"{name}: HTTP {response.status_code}"] += 1
             raise LearnerFailed
         return response
-    raise AssertionError("unreachable")
+
+
+def in_outage(run: Run, sent: float, received: float) -> bool:
+    """Whether a request overlapped the --db-restart outage (a margin after it included)."""
+    if run.outage_began is None or received < run.outage_began:
+        return False
+    return run.outage_ended is None or sent <= run.outage_ended + OUTAGE_MARGIN
+
+
+def retry_after(response: httpx.Response) -> float:
+    value = response.headers.get("retry-after", "")
+    return min(float(value), 30.0) if value.isdecimal() else 1.0
 
 
 def token_of(response: httpx.Response, client: httpx.AsyncClient) -> str:
@@ -400,8 +466,8 @@ async def sit_exam(run: Run, client: httpx.AsyncClient, index: int, rng: random.
     )
 
 
-async def chaos_monkey(run: Run, masters: list[int], log: list[str]) -> None:
-    """Once about a third of the answers are in, SIGKILL one worker of the first server."""
+async def a_third_answered(run: Run) -> int:
+    """Wait (at most 10 minutes) until about a third of the answers are sent; how many are."""
     expected = run.args.learners * 10 * 1.25
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -409,6 +475,12 @@ async def chaos_monkey(run: Run, masters: list[int], log: list[str]) -> None:
         if answered >= expected / 3:
             break
         await asyncio.sleep(0.05)
+    return sum(len(v) for v in run.stats.answers.values())
+
+
+async def chaos_monkey(run: Run, masters: list[int], log: list[str]) -> None:
+    """Once about a third of the answers are in, SIGKILL one worker of the first server."""
+    await a_third_answered(run)
     pids = worker_pids(masters[0])
     if not pids:
         log.append("chaos: no worker found")
@@ -417,6 +489,81 @@ async def chaos_monkey(run: Run, masters: list[int], log: list[str]) -> None:
     os.kill(victim, signal.SIGKILL)
     answered = sum(len(v) for v in run.stats.answers.values())
     log.append(f"chaos: SIGKILLed gunicorn worker pid {victim} after {answered} answers")
+
+
+def postgres_cluster(pg_url: str) -> tuple[str, str]:
+    """The local Debian cluster (version, name) listening on the --pg URL's port."""
+    parts = urlsplit(pg_url)
+    if parts.hostname not in (HOST, "localhost"):
+        sys.exit(f"--db-restart stops a local cluster; {parts.hostname} is not this machine")
+    port = str(parts.port or 5432)
+    try:
+        listing = subprocess.run(
+            ["pg_lsclusters", "-h"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        sys.exit(f"--db-restart needs pg_lsclusters (Debian's postgresql-common): {error}")
+    for line in listing.splitlines():
+        version, name, cluster_port, *_ = line.split()
+        if cluster_port == port:
+            return version, name
+    sys.exit(f"--db-restart: no cluster on port {port} in pg_lsclusters")
+
+
+def pg_ctlcluster(cluster: tuple[str, str], *action: str) -> subprocess.CompletedProcess:
+    # As .ci/run does: no systemd here to redirect to.
+    return subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, *action],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def postgres_accepts(pg_url: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{pg_url}/postgres", connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def ensure_postgres_running(cluster: tuple[str, str], pg_url: str) -> None:
+    """Start the cluster if it is stopped, and wait (bounded) until it accepts connections."""
+    if pg_ctlcluster(cluster, "status").returncode != 0:
+        pg_ctlcluster(cluster, "start")
+    deadline = time.monotonic() + 60
+    while not postgres_accepts(pg_url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+async def db_restarter(run: Run, cluster: tuple[str, str], log: list[str]) -> None:
+    """Once about a third of the answers are in, stop PostgreSQL for --db-restart seconds."""
+    answered = await a_third_answered(run)
+    run.outage_began = time.monotonic()
+    try:
+        stop = await asyncio.to_thread(pg_ctlcluster, cluster, "stop", "-m", "fast")
+        stopped = time.monotonic()
+        if stop.returncode:
+            log.append(f"db-restart: stop failed: {stop.stderr.strip()}")
+        log.append(
+            f"db-restart: PostgreSQL {'/'.join(cluster)} told to stop after {answered} answers, "
+            f"stopped in {stopped - run.outage_began:.1f} s"
+        )
+        await asyncio.sleep(run.args.db_restart)
+    finally:
+        restart = time.monotonic()
+        await asyncio.to_thread(ensure_postgres_running, cluster, run.args.pg)
+        run.outage_ended = time.monotonic()
+    answered = sum(len(v) for v in run.stats.answers.values())
+    log.append(
+        f"db-restart: down {restart - stopped:.1f} s, accepting again "
+        f"{run.outage_ended - restart:.1f} s after the start command "
+        f"({run.outage_ended - run.outage_began:.1f} s in all; {answered} answers sent by then)"
+    )
 
 
 async def hammer_healthz(run: Run, seconds: float) -> tuple[int, float]:
@@ -476,17 +623,65 @@ def reconcile(stats: Stats, stored: list[list]) -> tuple[int, int, list[str]]:
     return answers_ok, answers_stored, problems
 
 
-async def drive(run: Run, masters: list[int], chaos_log: list[str]) -> float:
+async def drive(
+    run: Run, masters: list[int], chaos_log: list[str], cluster: tuple[str, str] | None
+) -> float:
     run.logins_left = run.args.learners
     began = time.perf_counter()
     tasks = [learner(run, i) for i in range(run.args.learners)]
     if run.args.chaos:
         monkey = asyncio.create_task(chaos_monkey(run, masters, chaos_log))
+    if cluster:
+        restarter = asyncio.create_task(db_restarter(run, cluster, chaos_log))
     await asyncio.gather(*tasks)
     if run.args.chaos and not monkey.done():
         monkey.cancel()
         chaos_log.append("chaos: the run ended before the kill")
+    if cluster:
+        if run.outage_began is None:
+            restarter.cancel()
+            chaos_log.append("db-restart: the run ended before the outage")
+        else:
+            await restarter  # its finally starts PostgreSQL again
     return time.perf_counter() - began
+
+
+def check_attempts(rows: list[list]) -> tuple[int, int, list[str]]:
+    """Attempts not holding exactly their blueprint's items, finished ones graded
+    inconsistently, and a description of each."""
+    half_written = inconsistent = 0
+    problems = []
+    for pk, state, count, items, score, scored_count, scored, right, graded in rows:
+        if items != count:
+            half_written += 1
+            problems.append(f"attempt {pk}: {items} items, its blueprint has {count}")
+        if state == "in_progress":
+            consistent = score is None and graded == 0
+        else:
+            consistent = score == right and scored_count == scored and graded == items
+        if not consistent:
+            inconsistent += 1
+            problems.append(
+                f"attempt {pk} ({state}): score {score} of {scored_count}, "
+                f"items right {right} of {scored} scored, {graded}/{items} graded"
+            )
+    return half_written, inconsistent, problems
+
+
+def count_tracebacks(logs: str) -> tuple[int, int]:
+    """Tracebacks logged with the outage warning, and every other one (chained parts of
+    one exception count once)."""
+    expected = unexpected = 0
+    previous = ""
+    for line in logs.splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            if previous.startswith(OUTAGE_WARNING):
+                expected += 1
+            elif not previous.startswith(CHAINED):
+                unexpected += 1
+        if line.strip():
+            previous = line
+    return expected, unexpected
 
 
 def main() -> None:
@@ -496,6 +691,13 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=1, help="gunicorn instances")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers each")
     parser.add_argument("--chaos", action="store_true", help="SIGKILL one worker mid-run")
+    parser.add_argument(
+        "--db-restart",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="stop the local PostgreSQL cluster mid-run for SECONDS, then start it (as root)",
+    )
     parser.add_argument(
         "--think-ms",
         type=float,
@@ -518,6 +720,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.chaos and args.db != "postgres":
         parser.error("--chaos runs against --db postgres")
+    if args.db_restart and args.db != "postgres":
+        parser.error("--db-restart runs against --db postgres")
+    if not 0 <= args.db_restart <= 60:
+        parser.error("--db-restart: keep the outage between 0 and 60 seconds")
+    cluster = postgres_cluster(args.pg) if args.db_restart else None
 
     work = Path(tempfile.mkdtemp(prefix="srm-load-"))
     pg_name = None
@@ -548,13 +755,16 @@ def main() -> None:
 
         run = Run(args, Stats(), [url for _, url in servers], password, lessons)
         chaos_log: list[str] = []
-        elapsed = asyncio.run(drive(run, [p.pid for p, _ in servers], chaos_log))
+        elapsed = asyncio.run(drive(run, [p.pid for p, _ in servers], chaos_log, cluster))
         healthz_count, healthz_elapsed = asyncio.run(hammer_healthz(run, args.healthz_seconds))
 
         ids_file = work / "attempts.json"
         ids_file.write_text(json.dumps(run.stats.attempts))
         stored = shell_json(env, READ_ITEMS.format(path=str(ids_file)))
+        attempt_rows = shell_json(env, READ_ATTEMPTS)
     finally:
+        if cluster:
+            ensure_postgres_running(cluster, args.pg)  # even if the run crashed mid-outage
         stop_servers(servers)
         if pg_name and not args.keep:
             drop_postgres_database(args.pg, pg_name)
@@ -563,7 +773,7 @@ def main() -> None:
 
     logs = "".join(p.read_text(errors="replace") for p in sorted(work.glob("gunicorn-*.log")))
     locked = logs.count("database is locked")
-    tracebacks = logs.count("Traceback (most recent call last)")
+    outage_warnings, tracebacks = count_tracebacks(logs)
     timeouts = logs.count("WORKER TIMEOUT")
     booted = logs.count("Booting worker")
     if not args.keep:
@@ -571,6 +781,9 @@ def main() -> None:
 
     stats = run.stats
     answers_ok, answers_stored, problems = reconcile(stats, stored)
+    half_written, inconsistent, attempt_problems = check_attempts(attempt_rows)
+    finished = sum(1 for row in attempt_rows if row[1] != "in_progress")
+    outage_503s = sum(stats.outage_503s.values())
     lost = answers_ok - answers_stored
     errors = sum(stats.errors.values())
     answer_rate = len(stats.latencies["answer"]) / elapsed
@@ -597,8 +810,20 @@ def main() -> None:
     print(
         f'server logs: "database is locked" {locked}, tracebacks {tracebacks}, '
         f"worker timeouts {timeouts}, workers booted {booted} "
-        f"(started {args.servers * args.workers})"
+        f"(started {args.servers * args.workers}); "
+        f"database-outage warnings (503, exception logged) {outage_warnings}"
     )
+    print(
+        f"attempts: {len(attempt_rows)} in the database ({len(stats.attempts)} started by "
+        f"learners), half-written {half_written}; finished {finished}, graded inconsistently "
+        f"{inconsistent}"
+    )
+    if args.db_restart:
+        by_endpoint = ", ".join(f"{name} {n}" for name, n in sorted(stats.outage_503s.items()))
+        print(
+            f"outage 503s (sent again after Retry-After, not errors): {outage_503s}"
+            + (f" ({by_endpoint})" if by_endpoint else "")
+        )
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
         f"load generator CPU {usage.ru_utime + usage.ru_stime:.1f} s "
@@ -610,12 +835,16 @@ def main() -> None:
         print(f"  {kind}: {count}")
     for problem in problems[:20]:
         print(f"  mismatch: {problem}")
+    for problem in attempt_problems[:20]:
+        print(f"  attempt: {problem}")
     print(
         f"learners={args.learners} answers_ok={answers_ok} answers_stored={answers_stored} "
         f"lost={lost} errors={errors} p99_ms={percentile(stats.latencies['answer'], 99):.0f} "
-        f"healthz_ratio={answer_rate / healthz_rate if healthz_rate else 0:.3f}"
+        f"healthz_ratio={answer_rate / healthz_rate if healthz_rate else 0:.3f} "
+        f"outage_503s={outage_503s} half_written={half_written} inconsistent={inconsistent} "
+        f"tracebacks={tracebacks}"
     )
-    sys.exit(1 if lost or errors else 0)
+    sys.exit(1 if lost or errors or half_written or inconsistent or tracebacks else 0)
 
 
 if __name__ == "__main__":
