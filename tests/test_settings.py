@@ -105,7 +105,7 @@ def test_without_redis_sessions_stay_in_the_database_and_postgres_connections_pe
     assert result.returncode == 0, result.stderr
     backend, _, sessions, conn_max_age, health_checks = json.loads(result.stdout)
     assert backend == "django.core.cache.backends.locmem.LocMemCache"
-    assert sessions == "django.contrib.sessions.backends.db"
+    assert sessions == "srm_site.sessions"  # Django's database store, read with plain SQL
     assert (conn_max_age, health_checks) == (60, True)
 
 
