@@ -12,6 +12,22 @@
     if (heading) heading.focus();
   });
 
+  // While the database is away the server answers 503 with a short alert
+  // (templates/503.html). htmx doesn't swap error replies, so show the alert
+  // beside what the learner just used, and take it away once a request succeeds.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var target = event.detail && event.detail.target;
+    if (!xhr || xhr.status !== 503 || !target) return;
+    var old = document.getElementById("database-unavailable");
+    if (old) old.remove();
+    target.insertAdjacentHTML("beforebegin", xhr.responseText);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var alert = document.getElementById("database-unavailable");
+    if (alert && event.detail && event.detail.successful) alert.remove();
+  });
+
   // A service loaded into the matrix's panel is marked in the picker and the
   // grid's headings, so learners (and screen readers) know which one is shown.
   document.addEventListener("htmx:afterRequest", function (event) {

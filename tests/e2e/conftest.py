@@ -73,6 +73,7 @@ def page(browser) -> Iterator:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", on_response)
     page.set_default_timeout(10_000)
+    page.console_errors = errors  # a test that provokes an error on purpose removes it here
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"

@@ -148,3 +148,37 @@ def test_resuming_shows_an_accessible_message(learner_page, site):
     page.get_by_role("button", name="Resume quick check").click()
     page.get_by_role("status").filter(has_text="continues where you left it").wait_for()
     assert_accessible(page)
+
+
+def test_a_save_refused_during_a_database_outage_says_so_beside_the_question(learner_page):
+    """The server's 503 alert (templates/503.html) is shown, then cleared by the next save."""
+    from django.template.loader import render_to_string
+
+    page = learner_page
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    outage = render_to_string("503.html#database-unavailable", {"retry_url": ""})
+
+    def refuse(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        return route.fulfill(
+            status=503, body=outage, headers={"Retry-After": "5", "Content-Type": "text/html"}
+        )
+
+    page.route("**/attempts/*/q/*/", refuse)
+    page.locator("input[name=choice]").first.check()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "briefly unavailable" in alert.inner_text()
+    assert "Saved" not in page.locator("#save-status").inner_text()
+    assert_accessible(page)
+
+    page.unroute("**/attempts/*/q/*/")
+    page.locator("#flagged").check()  # the next save goes through
+    page.locator("#save-status", has_text="flagged").wait_for()
+    assert page.get_by_role("alert").count() == 0
+    # The refused save is the one error this page should have logged (htmx's and the 503).
+    expected = [error for error in page.console_errors if "503" in error]
+    assert len(expected) == 2
+    page.console_errors[:] = [error for error in page.console_errors if error not in expected]
