@@ -47,24 +47,33 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not is_database_unavailable(exception):
             return None
-        logger.warning(
-            "Database unavailable, answered 503: %s %s",
-            request.method,
-            request.path,
-            exc_info=exception,
-        )
-        # Rendered without the request: its context processors would query the database.
-        context = {"retry_url": _retry_url(request)}
-        if getattr(request, "htmx", False):
-            html = render_to_string("503.html#database-unavailable", context)
-        else:
-            html = render_to_string("503.html", context)
-        response = HttpResponse(html, status=503)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        add_never_cache_headers(response)
-        return response
+        return database_unavailable(request, exception)
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """The 503 page (or, for htmx, its short alert), logged as a warning."""
+    logger.warning(
+        "Database unavailable, answered 503: %s %s",
+        request.method,
+        request.path,
+        exc_info=exception,
+    )
+    # Rendered without the request: its context processors would query the database.
+    context = {"retry_url": _retry_url(request)}
+    if getattr(request, "htmx", False):
+        html = render_to_string("503.html#database-unavailable", context)
+    else:
+        html = render_to_string("503.html", context)
+    response = HttpResponse(html, status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def _retry_url(request: HttpRequest) -> str:

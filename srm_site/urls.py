@@ -8,6 +8,8 @@ from srm_site.accounts import signup
 from srm_site.learner_data_views import account_delete, learner_data, learner_data_export
 from srm_site.views import healthz
 
+handler500 = "srm_site.views.server_error"
+
 admin.site.site_header = "SRM Academy authoring"
 admin.site.site_title = "SRM Academy admin"
 admin.site.index_title = "Content"

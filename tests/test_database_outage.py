@@ -27,7 +27,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from quizzes.exams import attempt_answer, attempt_start, attempt_submit
 from quizzes.models import Attempt, AttemptItem, ReviewCard
-from tests.factories import BlueprintFactory, build_bank
+from tests.factories import BlueprintFactory, LessonFactory, build_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +181,16 @@ class TestOutagePage:
         assert record.levelno == logging.WARNING
         assert "Database unavailable, answered 503: GET /lessons/" in record.getMessage()
         assert isinstance(record.exc_info[1], OperationalError)
+
+    def test_a_session_that_cannot_be_saved_after_the_view_is_a_503_too(self, client):
+        """The session is saved after the view has answered, outside the middleware's reach."""
+        lesson = LessonFactory()
+        client.raise_request_exception = False
+        with database_down(when=inserts_into("django_session")) as failed:
+            response = client.post(f"/lessons/{lesson.slug}/complete")  # a guest's progress
+        assert failed
+        assert response.status_code == 503
+        assertContains(response, "database is briefly unavailable", status_code=503)
 
     @pytest.mark.parametrize("error", [IntegrityError, ProgrammingError, DataError])
     def test_a_bug_in_a_query_stays_a_500(self, client, error):
