@@ -99,3 +99,38 @@ def test_the_admin_login_is_locked_too(client, clock):
         client.post(admin_login, {"username": user.username, "password": "nope"})
     response = client.post(admin_login, {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
+
+
+PROXY = "10.0.0.5"  # the TLS proxy every request arrives from
+
+
+def behind_proxy(client_address: str, spoofed: str = "") -> Client:
+    """A learner's browser behind one proxy that appends the address it saw."""
+    forwarded = f"{spoofed}, {client_address}" if spoofed else client_address
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_a_proxy_the_lock_is_per_learner_address(settings, clock):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    attacker = behind_proxy("198.51.100.7")
+    fail(attacker, user.username, 10)
+    assert log_in(attacker, user.username, PASSWORD).status_code == 429
+    # The real learner, through the same proxy from home, still gets in.
+    assert log_in(behind_proxy("203.0.113.9"), user.username, PASSWORD).status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_dodge_the_lock(settings, clock):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    fail(behind_proxy("198.51.100.7"), user.username, 10)
+    forged = behind_proxy("198.51.100.7", spoofed="192.0.2.1")
+    assert log_in(forged, user.username, PASSWORD).status_code == 429
+
+
+def test_without_proxies_the_header_is_ignored(client, clock):
+    user = UserFactory()
+    fail(client, user.username, 10)
+    # Without TRUSTED_PROXY_COUNT a client-written X-Forwarded-For changes nothing.
+    forged = Client(HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert log_in(forged, user.username, PASSWORD).status_code == 429
