@@ -78,7 +78,7 @@ def _item_or_404(request, pk: int, n: int) -> AttemptItem:
     item = get_object_or_404(
         AttemptItem.objects.select_related("attempt__blueprint"),
         attempt__user=request.user,
-        attempt_id=pk,
+        attempt__pk=pk,  # not attempt_id: an out-of-range id must be a 404, not an overflow
         position=n,
     )
     attempt_finalize_if_expired(attempt=item.attempt)

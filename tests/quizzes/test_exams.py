@@ -341,6 +341,11 @@ class TestOtherLearners:
         attempt.refresh_from_db()
         assert attempt.state == Attempt.State.IN_PROGRESS
 
+    def test_an_id_too_large_for_the_database_is_a_404(self, auth_client):
+        url = reverse("quizzes:attempt_question", args=[10**30, 1])
+        assert auth_client.get(url).status_code == 404
+        assert auth_client.post(url, {"choice": "1"}).status_code == 404
+
 
 class TestSubmitAndScore:
     def test_scaled_score_formula(self):
