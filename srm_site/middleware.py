@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -52,8 +52,21 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable(request, exception)
 
 
+# SQLite raises OperationalError for mistakes in SQL too ("no such column"): those
+# are bugs and stay 500s. Only these mean the file can't be used right now.
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk i/o error")
+
+
 def is_database_unavailable(exception: BaseException | None) -> bool:
-    return isinstance(exception, OperationalError | InterfaceError)
+    """A connection-level error: the database is away or busy, not a bug in our SQL."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    if connection.vendor != "sqlite":
+        return True  # PostgreSQL raises OperationalError only for the server and connection
+    message = str(exception).lower()
+    return any(text in message for text in SQLITE_UNAVAILABLE)
 
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:

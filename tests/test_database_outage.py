@@ -34,9 +34,18 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
+def outage_message() -> str:
+    """What the database driver says when the database is out of reach."""
+    if connection.vendor == "sqlite":
+        return "unable to open database file"
+    return "server closed the connection unexpectedly"
+
+
 @contextmanager
 def database_down(
-    when: Callable[[str], bool] = lambda sql: True, error: type[Exception] = OperationalError
+    when: Callable[[str], bool] = lambda sql: True,
+    error: type[Exception] = OperationalError,
+    message: str = "",
 ) -> Iterator[list[str]]:
     """Every query `when` accepts raises `error`; yields the SQL of those that failed."""
     failed: list[str] = []
@@ -44,7 +53,7 @@ def database_down(
     def wrapper(execute, sql, params, many, context):
         if when(sql):
             failed.append(sql)
-            raise error("server closed the connection unexpectedly")
+            raise error(message or outage_message())
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
@@ -109,7 +118,7 @@ class TestOutagePage:
         assertContains(response, '<a href="/">Back to the home page</a>', status_code=503)
         assertNotContains(response, "Traceback", status_code=503)
         assertNotContains(response, "OperationalError", status_code=503)
-        assertNotContains(response, "server closed", status_code=503)
+        assertNotContains(response, outage_message(), status_code=503)
 
     def test_the_page_keeps_the_security_headers_and_has_no_inline_script(self, client):
         with database_down():
@@ -191,6 +200,15 @@ class TestOutagePage:
         assert failed
         assert response.status_code == 503
         assertContains(response, "database is briefly unavailable", status_code=503)
+
+    def test_a_mistake_in_sql_on_sqlite_stays_a_500(self, client):
+        """SQLite reports "no such column" as an OperationalError; it is a bug, not an outage."""
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL reports SQL mistakes as ProgrammingError (tested below)")
+        client.raise_request_exception = False
+        with database_down(message="no such column: lessons_lesson.colour"):
+            response = client.get("/lessons/")
+        assert response.status_code == 500
 
     @pytest.mark.parametrize("error", [IntegrityError, ProgrammingError, DataError])
     def test_a_bug_in_a_query_stays_a_500(self, client, error):
