@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Mapping
 from datetime import datetime
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.db.models import CharField, F, Q
 from django.db.models.fields.json import KeyTextTransform
@@ -107,7 +111,7 @@ def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]
 
 
 def learner_export(user: AbstractUser) -> dict[str, Any]:
-    """Everything kept about one learner, as a JSON-ready dict (eight queries, any history)."""
+    """Everything kept about one learner, as a JSON-ready dict (ten queries, any history)."""
     texts = _choice_texts(user)
     profile = LearnerProfile.objects.filter(user=user).values("time_multiplier").first()
     lessons = (
@@ -148,6 +152,17 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
         .order_by("created_at", "pk")
         .values("reason", "note", "created_at", "resolved_at", question_ref=F("question__ref"))
     )
+    username = user.get_username()
+    sign_ins = (
+        AccessLog.objects.filter(username=username)
+        .order_by("attempt_time", "pk")
+        .values("attempt_time", "logout_time", "ip_address", "user_agent")
+    )
+    failed_sign_ins = (
+        AccessAttempt.objects.filter(username=username)
+        .order_by("attempt_time", "pk")
+        .values("attempt_time", "ip_address", "user_agent", "failures_since_start")
+    )
     return {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now().isoformat(),
@@ -166,11 +181,48 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
             _plain({**row, "state": ReviewCard.State(row["state"]).label}) for row in cards
         ],
         "question_reports": [_plain(row) for row in reports],
+        # Kept by the login lockout (django-axes), by username.
+        "sign_ins": [_plain(row) for row in sign_ins],
+        "failed_sign_ins": [_plain(row) for row in failed_sign_ins],
     }
+
+
+def _sessions_delete(user: AbstractUser) -> int:
+    """End the learner's sessions on every device (database rows and, with Redis, cached copies).
+
+    Django keeps no index from a learner to their sessions, so every stored
+    session is read once: a cost paid only when an account is deleted.
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store_class, "get_model_class"):  # sessions not in the database
+        return 0
+    user_id = str(user.pk)
+    keys = [
+        session.session_key
+        for session in store_class.get_model_class().objects.iterator()
+        if session.get_decoded().get(SESSION_KEY) == user_id
+    ]
+    for key in keys:
+        store_class(session_key=key).delete()
+    return len(keys)
+
+
+def _sign_in_records_delete(user: AbstractUser) -> int:
+    """The login lockout's records of the learner's sign-ins, kept by username."""
+    username = user.get_username()
+    return sum(
+        model.objects.filter(username=username).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
 
 
 @transaction.atomic
 def learner_delete(user: AbstractUser) -> int:
-    """Delete the learner and, by cascade, every row of theirs; returns how many rows went."""
+    """Delete the learner and every row about them; returns how many rows went.
+
+    Their own rows go by cascade; sign-in records and sessions point at them by
+    username or inside session data, so they are found and deleted here.
+    """
+    extra = _sign_in_records_delete(user) + _sessions_delete(user)
     deleted, _per_model = user.delete()
-    return deleted
+    return deleted + extra

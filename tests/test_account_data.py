@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.test import Client
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertRedirects, assertTemplateUsed
 
 from lessons.models import Lesson, LessonProgress
@@ -35,7 +37,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"  # UserFactory's
-EXPORT_QUERIES = 8
+EXPORT_QUERIES = 10
 
 
 @pytest.fixture
@@ -76,11 +78,38 @@ def give_history(user, *, bank: list[Question], blueprint: ExamBlueprint, size: 
         )
         attempt_submit(attempt=attempt)
     cards_record(user=user, answers=[Answer(question.pk, correct=False) for question in bank])
+    sign_in_elsewhere(user)
 
 
-def rows_of(user_id: int) -> dict[str, int]:
-    """How many rows of each kind belong to the learner with this id."""
+def sign_in_elsewhere(user) -> None:
+    """A real sign-in on a second device, then a mistyped password on a third.
+
+    The login lockout records both by username, and the second device keeps a session.
+    """
+    login = "/accounts/login/"
+    response = Client().post(login, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    # The failure log is off by default; an operator may turn it on.
+    with override_settings(AXES_ENABLE_ACCESS_FAILURE_LOG=True):
+        response = Client().post(login, {"username": user.username, "password": "x" + PASSWORD})
+    assert response.status_code == 200
+
+
+def sessions_of(user_id: int) -> int:
+    return sum(
+        1
+        for session in Session.objects.all()
+        if session.get_decoded().get(SESSION_KEY) == str(user_id)
+    )
+
+
+def rows_of(user_id: int, username: str) -> dict[str, int]:
+    """How many rows of each kind belong to the learner with this id and username."""
     return {
+        "sessions": sessions_of(user_id),
+        "sign_ins": AccessLog.objects.filter(username=username).count(),
+        "failed_sign_ins": AccessFailureLog.objects.filter(username=username).count(),
+        "lockout_counters": AccessAttempt.objects.filter(username=username).count(),
         "user": get_user_model().objects.filter(pk=user_id).count(),
         "profile": LearnerProfile.objects.filter(user_id=user_id).count(),
         "lessons": LessonProgress.objects.filter(user_id=user_id).count(),
@@ -153,6 +182,11 @@ class TestLearnerExport:
             f"note by {user.username}"
         ] * 2
 
+        [sign_in] = data["sign_ins"]
+        assert sign_in["ip_address"] == "127.0.0.1" and sign_in["attempt_time"]
+        [failed] = data["failed_sign_ins"]
+        assert failed["failures_since_start"] == 1 and failed["ip_address"] == "127.0.0.1"
+
     def test_a_learner_with_no_history_gets_empty_sections(self, user):
         data = learner_export(user)
         assert data["profile"] == {"time_multiplier": "1.0"}
@@ -162,6 +196,8 @@ class TestLearnerExport:
             "attempts",
             "review_cards",
             "question_reports",
+            "sign_ins",
+            "failed_sign_ins",
         ]:
             assert data[section] == []
 
@@ -180,14 +216,18 @@ class TestLearnerDelete:
         other = UserFactory()
         give_history(user, bank=bank, blueprint=blueprint, size=2)
         give_history(other, bank=bank, blueprint=blueprint, size=2)
-        mine, theirs, content = rows_of(user.pk), rows_of(other.pk), content_rows()
+        mine, theirs, content = (
+            rows_of(user.pk, user.username),
+            rows_of(other.pk, other.username),
+            content_rows(),
+        )
         assert all(mine.values()) and all(theirs.values())
 
-        user_id = user.pk
+        user_id, username = user.pk, user.username
         learner_delete(user)
 
-        assert set(rows_of(user_id).values()) == {0}
-        assert rows_of(other.pk) == theirs
+        assert set(rows_of(user_id, username).values()) == {0}
+        assert rows_of(other.pk, other.username) == theirs
         assert content_rows() == content
 
 
@@ -245,13 +285,13 @@ class TestAccountDelete:
         other = UserFactory()
         give_history(user, bank=bank, blueprint=blueprint, size=2)
         give_history(other, bank=bank, blueprint=blueprint, size=2)
-        theirs = rows_of(other.pk)
+        theirs = rows_of(other.pk, other.username)
 
         response = auth_client.post(self.url, {"confirm": "on", "password": PASSWORD})
 
         assertRedirects(response, "/", fetch_redirect_response=False)
-        assert set(rows_of(user.pk).values()) == {0}
-        assert rows_of(other.pk) == theirs
+        assert set(rows_of(user.pk, user.username).values()) == {0}
+        assert rows_of(other.pk, other.username) == theirs
         assert "_auth_user_id" not in auth_client.session
         assertContains(auth_client.get("/"), "Your account and all your data are deleted.")
 
@@ -259,26 +299,26 @@ class TestAccountDelete:
         self, auth_client, user, bank, blueprint
     ):
         give_history(user, bank=bank, blueprint=blueprint, size=1)
-        before = rows_of(user.pk)
+        before = rows_of(user.pk, user.username)
 
         response = auth_client.post(self.url, {"confirm": "on", "password": "not-it"})
 
         assertContains(response, "That password is not right", status_code=400)
         assertContains(response, 'aria-invalid="true"', status_code=400)
-        assert rows_of(user.pk) == before
+        assert rows_of(user.pk, user.username) == before
         assert auth_client.session["_auth_user_id"] == str(user.pk)
 
     def test_without_the_tick_deletes_nothing(self, auth_client, user):
         response = auth_client.post(self.url, {"password": PASSWORD})
         assertContains(response, "Tick the box", status_code=400)
-        assert rows_of(user.pk)["user"] == 1
+        assert rows_of(user.pk, user.username)["user"] == 1
 
     def test_refuses_a_post_without_the_csrf_token(self, user):
         client = Client(enforce_csrf_checks=True)
         client.force_login(user)
         response = client.post(self.url, {"confirm": "on", "password": PASSWORD})
         assert response.status_code == 403
-        assert rows_of(user.pk)["user"] == 1
+        assert rows_of(user.pk, user.username)["user"] == 1
 
 
 @pytest.mark.parametrize(
@@ -293,4 +333,4 @@ def test_a_guest_post_to_delete_deletes_nothing(client, user):
     assertRedirects(
         response, "/accounts/login/?next=/accounts/delete/", fetch_redirect_response=False
     )
-    assert rows_of(user.pk)["user"] == 1
+    assert rows_of(user.pk, user.username)["user"] == 1
