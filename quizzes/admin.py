@@ -11,6 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
 
 from quizzes.admin_bank import bank_urls, export_selected_csv, export_selected_json
 from quizzes.admin_weights import BlueprintWeightInline, weights_column
@@ -33,6 +34,7 @@ from quizzes.models import (
     QuestionReport,
     ReviewCard,
 )
+from quizzes.question_history import answer_keys
 from quizzes.validation import ChoiceDraft, question_problems
 from quizzes.weights import with_weights
 
@@ -124,6 +126,10 @@ class OpenReportsFilter(admin.SimpleListFilter):
         return queryset
 
 
+# A column of the History page (its heading is this text).
+KEY_COLUMN = "answer key at this version"
+
+
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
     # Kind, difficulty and lesson are filters: the list keeps room for the statistics.
@@ -152,6 +158,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
     inlines = [ChoiceInline, ReportInline]
     actions = ["publish", "unpublish", export_selected_json, export_selected_csv]
     readonly_fields = ["created_at", "updated_at", "preview_link", "statistics"]
+    history_list_display = [KEY_COLUMN]
     fieldsets = [
         (None, {"fields": ["ref", "status", "preview_link", "kind", "choose", "difficulty"]}),
         ("Question", {"fields": ["stem", "explanation"]}),
@@ -266,6 +273,17 @@ class QuestionAdmin(SimpleHistoryAdmin):
             question.get_absolute_url(),
         )
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs) -> None:
+        """Each version's changes, and its answer key (choices keep their own history)."""
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        records = list(historical_records)
+        if not records:
+            return
+        dates = Question.history.filter(id=records[0].id).values_list("history_date", flat=True)
+        keys = answer_keys(records[0].id, list(dates))
+        for record in records:
+            setattr(record, KEY_COLUMN, "; ".join(keys.get(record.history_date, [])) or "—")
+
     @admin.action(description="Publish selected questions", permissions=["change"])
     def publish(self, request, queryset: QuerySet[Question]) -> None:
         ready, broken = [], []
@@ -274,10 +292,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
             problems = question_problems(
                 kind=question.kind, choose=question.choose, choices=drafts
             )
-            (broken if problems else ready).append(question.pk)
-        published = Question.objects.filter(pk__in=ready).update(
-            status=Question.Status.PUBLISHED, updated_at=timezone.now()
-        )
+            (broken if problems else ready).append(question)
+        published = _status_set(request, ready, Question.Status.PUBLISHED, "Published")
         self.message_user(request, f"Published {published} question(s).", messages.SUCCESS)
         if broken:
             self.message_user(
@@ -289,8 +305,22 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Unpublish selected questions", permissions=["change"])
     def unpublish(self, request, queryset: QuerySet[Question]) -> None:
-        count = queryset.update(status=Question.Status.DRAFT, updated_at=timezone.now())
+        count = _status_set(request, list(queryset), Question.Status.DRAFT, "Unpublished")
         self.message_user(request, f"Moved {count} question(s) back to draft.", messages.SUCCESS)
+
+
+def _status_set(request, questions: list[Question], status: str, reason: str) -> int:
+    """Publish or unpublish from the list, with an entry in each question's history."""
+    now = timezone.now()
+    for question in questions:
+        question.status, question.updated_at = status, now
+    return bulk_update_with_history(
+        questions,
+        Question,
+        ["status", "updated_at"],
+        default_user=request.user,
+        default_change_reason=f"{reason} from the question list",
+    )
 
 
 def _two_places(value: float | None) -> str:

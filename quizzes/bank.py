@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Prefetch
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lessons.models import Layer, Lesson, Service
 from quizzes.models import Choice, Question
@@ -198,5 +199,6 @@ def _choices_replace(question: Question, choices: list[dict], *, is_new: bool) -
             changed.append(choice)
     if current:
         Choice.objects.filter(pk__in=[choice.pk for choice in current.values()]).delete()
-    Choice.objects.bulk_update(changed, ["text", "is_correct", "rationale"])
-    Choice.objects.bulk_create(added)
+    # With history, like an edit in the admin: a re-import that moves the key shows in it.
+    bulk_update_with_history(changed, Choice, ["text", "is_correct", "rationale"])
+    bulk_create_with_history(added, Choice)
