@@ -153,8 +153,15 @@ class PracticeAnswer(models.Model):
         on_delete=models.CASCADE,
         related_name="practice_answers",
     )
+    # A question deleted later leaves its answers in place (the learner's record
+    # and accuracy don't change); its ref says which question it was.
     question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    question_ref = models.SlugField(
+        blank=True,
+        db_index=False,
+        help_text="The question's ref when answered; kept if it is deleted.",
     )
     cell = models.ForeignKey(
         Responsibility,
@@ -173,9 +180,9 @@ class PracticeAnswer(models.Model):
 
     class Meta:
         constraints = [
+            # Never both; a cell always, a question unless deleted since.
             models.CheckConstraint(
-                condition=Q(question__isnull=False, cell__isnull=True)
-                | Q(question__isnull=True, cell__isnull=False),
+                condition=Q(question__isnull=True) | Q(cell__isnull=True),
                 name="answer_to_question_or_cell",
             )
         ]

@@ -173,6 +173,7 @@ def question_answer(
     answer = PracticeAnswer.objects.create(
         user=user if user.is_authenticated else None,
         question=question,
+        question_ref=question.ref,
         selected=picked,
         correct=is_correct(selected=picked, correct=correct_ids),
         sure=sure,

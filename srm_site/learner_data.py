@@ -128,7 +128,7 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
             "sure",
             "topic",
             "answered_at",
-            question_ref=F("question__ref"),
+            "question_ref",  # kept when the question is deleted
             cell_service=F("cell__service__slug"),
             cell_layer=F("cell__layer__slug"),
         )

@@ -61,6 +61,7 @@ def give_history(user, *, bank: list[Question], blueprint: ExamBlueprint, size: 
         PracticeAnswer.objects.create(
             user=user,
             question=question,
+            question_ref=question.ref,
             selected=[choice.pk],
             correct=True,
             sure=False,

@@ -11,8 +11,10 @@ from django.apps import apps
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from quizzes.dashboard import dashboard_context
 from quizzes.exams import attempt_answer, attempt_start, attempt_submit
-from quizzes.models import AttemptItem, Choice, Question
+from quizzes.models import AttemptItem, Choice, PracticeAnswer, Question
+from quizzes.practice import question_answer
 from quizzes.snapshots import snapshot_correct_ids
 from srm_site.learner_data import learner_export
 from tests.factories import BlueprintFactory, build_bank
@@ -204,3 +206,35 @@ def test_the_data_migration_fills_a_missing_snapshot(user, blueprint):
     migration.fill(apps, None)
     item.refresh_from_db()
     assert item.snapshot == snapshot
+
+
+def test_practice_answers_outlive_a_deleted_question(admin_client, user, blueprint):
+    """The learner's practice record doesn't shrink when an instructor deletes a question."""
+    question = Question.objects.published().first()
+    key = question.choices.filter(is_correct=True).values_list("pk", flat=True)
+    answer = question_answer(user=user, question=question, selected=[str(pk) for pk in key])
+    before = dashboard_context(user)["practice"]
+
+    response = admin_client.post(f"/admin/quizzes/question/{question.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.question_id is None and answer.question_ref == question.ref
+    assert answer.correct is True
+    assert dashboard_context(user)["practice"] == before
+    [exported] = learner_export(user)["practice_answers"]
+    assert exported["question_ref"] == question.ref and exported["correct"] is True
+
+
+def test_the_data_migration_gives_earlier_practice_answers_their_question_ref(user, blueprint):
+    question = Question.objects.published().first()
+    answer = PracticeAnswer.objects.create(
+        user=user, question=question, selected=[], correct=False
+    )
+    assert answer.question_ref == ""
+    migration = importlib.import_module(
+        "quizzes.migrations.0009_practice_answers_outlive_questions"
+    )
+    migration.refs_fill(apps, None)
+    answer.refresh_from_db()
+    assert answer.question_ref == question.ref
