@@ -24,6 +24,7 @@ from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile
 from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
+from srm_site.prepared import PreparedRead
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -206,9 +207,20 @@ class NavigatorRow:
         return self.status == AnswerStatus.INCOMPLETE
 
 
+# Read on every exam question page and every save.
+_NAVIGATOR = PreparedRead(
+    lambda attempt_id: (
+        AttemptItem.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list("position", "selected", "flagged", "snapshot__choose")
+    ),
+    attempt_id=int,
+)
+
+
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
     """Every item's position, answer status and flag, in one query (choose from the snapshot)."""
-    rows = attempt.items.values_list("position", "selected", "flagged", "snapshot__choose")
+    rows = _NAVIGATOR.rows(attempt_id=attempt.pk)
     return [
         NavigatorRow(
             position=position,
