@@ -118,7 +118,7 @@ def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
         "attempt": attempt,
         "item": item,
         "count_problem": choice_count_problem(
-            picked=len(item.selected), choose=item.snapshot.get("choose", 1)
+            picked=len(item.selected), choose=item.choose
         ),
         "navigator": navigator,
         "total": total,
@@ -164,7 +164,7 @@ def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpRespons
 def _go_on(request, *, attempt: Attempt, item: AttemptItem) -> HttpResponse:
     """Without JavaScript: warn about an incomplete answer, then go where the learner asked."""
     problem = choice_count_problem(
-        picked=len(item.selected), choose=item.snapshot.get("choose", 1)
+        picked=len(item.selected), choose=item.choose
     )
     if problem:
         messages.warning(request, f"Question {item.position} is saved but not complete. {problem}")

@@ -96,6 +96,7 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
                     question_id=qid,
                     snapshot=snapshots[qid],
                     position=position,
+                    choose=snapshots[qid].get("choose", 1),
                     choice_order=_ordered(snapshot_choice_ids(snapshots[qid]), blueprint, rng),
                     scored=position not in unscored,
                 )
@@ -212,7 +213,7 @@ _NAVIGATOR = PreparedRead(
     lambda attempt_id: (
         AttemptItem.objects.filter(attempt_id=attempt_id)
         .order_by("position")
-        .values_list("position", "selected", "flagged", "snapshot__choose")
+        .values_list("position", "selected", "flagged", "choose")
     ),
     attempt_id=int,
 )
@@ -224,7 +225,7 @@ def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
     return [
         NavigatorRow(
             position=position,
-            status=answer_status(picked=len(selected), choose=choose or 1),
+            status=answer_status(picked=len(selected), choose=choose),
             flagged=flagged,
         )
         for position, selected, flagged, choose in rows

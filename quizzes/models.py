@@ -393,6 +393,12 @@ class AttemptItem(models.Model):
         "choices with the key and rationales, explanation, lesson, services and layers.",
     )
     position = models.PositiveSmallIntegerField()
+    # The snapshot's "choose", as a column: the navigator needs it for every item
+    # on every exam page, and reading it out of each snapshot's JSON cost more
+    # than the rest of that query.
+    choose = models.PositiveSmallIntegerField(
+        default=1, help_text="How many choices the question asks for (from the snapshot)."
+    )
     choice_order = models.JSONField(default=list, help_text="Choice ids in display order.")
     selected = models.JSONField(default=list)
     flagged = models.BooleanField(default=False)

@@ -29,7 +29,7 @@ NAVIGATOR = PreparedRead(
     lambda attempt_id: (
         AttemptItem.objects.filter(attempt_id=attempt_id)
         .order_by("position")
-        .values_list("position", "selected", "flagged", "snapshot__choose", "answered_at")
+        .values_list("position", "selected", "flagged", "choose", "answered_at")
     ),
     attempt_id=int,
 )
@@ -63,7 +63,7 @@ def test_objects_are_the_querysets_objects_with_their_related_rows(attempt, user
 def test_rows_are_the_querysets_rows(attempt):
     expected = list(
         attempt.items.order_by("position").values_list(
-            "position", "selected", "flagged", "snapshot__choose", "answered_at"
+            "position", "selected", "flagged", "choose", "answered_at"
         )
     )
     assert NAVIGATOR.rows(attempt_id=attempt.pk) == expected

@@ -17,7 +17,7 @@ from quizzes.models import AttemptItem, Choice, PracticeAnswer, Question
 from quizzes.practice import question_answer
 from quizzes.snapshots import snapshot_correct_ids
 from srm_site.learner_data import learner_export
-from tests.factories import BlueprintFactory, build_bank
+from tests.factories import BlueprintFactory, build_bank, multiple_question
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +238,18 @@ def test_the_data_migration_gives_earlier_practice_answers_their_question_ref(us
     migration.refs_fill(apps, None)
     answer.refresh_from_db()
     assert answer.question_ref == question.ref
+
+
+def test_items_carry_the_snapshots_choose_and_the_migration_fills_older_ones(user):
+    build_bank(3)
+    for n in range(3):
+        multiple_question(ref=f"choose-two-{n}")
+    attempt = start(user, BlueprintFactory(question_count=6, minutes=15))
+    chooses = dict(attempt.items.values_list("position", "choose"))
+    assert sorted(chooses.values()) == [1, 1, 1, 2, 2, 2]
+    assert chooses == {item.position: item.snapshot["choose"] for item in attempt.items.all()}
+
+    AttemptItem.objects.update(choose=1)  # as items started before the column were
+    migration = importlib.import_module("quizzes.migrations.0010_attempt_item_choose")
+    migration.choose_fill(apps, None)
+    assert dict(attempt.items.values_list("position", "choose")) == chooses
