@@ -142,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# English only: Django then skips the translation machinery for every value it renders.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
