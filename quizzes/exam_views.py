@@ -140,7 +140,12 @@ def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, attempt=attempt, item=item)
     context = _exam_context(attempt, item)
-    context["choices"] = snapshot_choices_to_answer(item.snapshot, item.choice_order)
+    picked = set(item.selected)
+    context["choices"] = [
+        {**choice, "checked": choice["id"] in picked}
+        for choice in snapshot_choices_to_answer(item.snapshot, item.choice_order)
+    ]
+    context["input_type"] = "checkbox" if item.choose > 1 else "radio"
     return TemplateResponse(request, "quizzes/attempt_question.html", context)
 
 
