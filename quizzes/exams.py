@@ -120,6 +120,13 @@ def seconds_left(attempt: Attempt, at: datetime | None = None) -> int:
     return max(0, int((attempt.deadline - (at or now())).total_seconds()))
 
 
+# Every save takes this lock first (see attempt_answer).
+_LOCKED_ATTEMPT = PreparedRead(
+    lambda pk: Attempt.objects.select_for_update().only("state", "deadline").filter(pk=pk),
+    pk=int,
+)
+
+
 def attempt_answer(
     *, attempt: Attempt, item: AttemptItem, selected: list[str], flagged: bool
 ) -> AttemptItem:
@@ -133,7 +140,7 @@ def attempt_answer(
     """
     picked = _picked(item, selected)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().only("state", "deadline").get(pk=attempt.pk)
+        [locked] = _LOCKED_ATTEMPT.objects(pk=attempt.pk)
         moment = now()
         late = moment > locked.deadline + GRACE
         updated = 0
