@@ -24,6 +24,7 @@ from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile
 from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
+from srm_site.db_functions import JSONArrayLength
 from srm_site.prepared import PreparedRead
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
@@ -220,22 +221,21 @@ _NAVIGATOR = PreparedRead(
     lambda attempt_id: (
         AttemptItem.objects.filter(attempt_id=attempt_id)
         .order_by("position")
-        .values_list("position", "selected", "flagged", "choose")
+        .values_list("position", JSONArrayLength("selected"), "flagged", "choose")
     ),
     attempt_id=int,
 )
 
 
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
-    """Every item's position, answer status and flag, in one query (choose from the snapshot)."""
-    rows = _NAVIGATOR.rows(attempt_id=attempt.pk)
+    """Every item's position, answer status and flag, in one query."""
     return [
         NavigatorRow(
             position=position,
-            status=answer_status(picked=len(selected), choose=choose),
+            status=answer_status(picked=picked, choose=choose),
             flagged=flagged,
         )
-        for position, selected, flagged, choose in rows
+        for position, picked, flagged, choose in _NAVIGATOR.rows(attempt_id=attempt.pk)
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from quizzes.exams import attempt_answer, attempt_navigator, attempt_start
 from quizzes.models import AttemptItem, Question, ReviewCard
 from quizzes.review import Answer, cards_record, due_cards, due_count
+from srm_site.db_functions import JSONArrayLength
 from srm_site.prepared import PreparedRead
 from tests.factories import BlueprintFactory, UserFactory, build_bank
 
@@ -161,3 +162,13 @@ def test_navigator_rows_come_from_a_prepared_read(attempt, django_assert_num_que
         (1, False, False),
         (2, True, True),
     ]
+
+
+def test_json_array_length_counts_in_the_database(attempt):
+    lengths = dict(
+        attempt.items.annotate(picked=JSONArrayLength("selected")).values_list(
+            "position", "picked"
+        )
+    )
+    assert lengths == {item.position: len(item.selected) for item in attempt.items.all()}
+    assert lengths[2] == 1 and lengths[1] == 0
