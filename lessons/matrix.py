@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from django.db import connections, router
 
 from lessons.models import Layer, Owner, Responsibility, Service
+from srm_site.prepared import PreparedRead
 
 
 @dataclass(frozen=True)
@@ -146,13 +144,7 @@ class MatrixContent:
 
     @classmethod
     def fetch(cls) -> MatrixContent:
-        connection = connections[router.db_for_read(Responsibility)]
-        rows = []
-        with connection.cursor() as cursor:
-            for sql in _matrix_sql(connection.alias, connection.vendor):
-                cursor.execute(sql)
-                rows.append([tuple(row) for row in cursor.fetchall()])
-        services, layers, cells = rows
+        services, layers, cells = (read.rows() for read in _MATRIX_READS)
         return cls(services=services, layers=layers, cells=sorted(cells))
 
     @property
@@ -177,25 +169,12 @@ class MatrixContent:
         )
 
 
-def _matrix_querysets() -> tuple:
-    return (
-        # In display order (the models' ordering): the order is part of what the grid shows.
-        Service.objects.values_list("pk", "slug", "name", "short_name"),
-        Layer.objects.values_list("pk", "name", "position"),
-        Responsibility.objects.order_by().values_list("service_id", "layer_id", "owner"),
-    )
-
-
-@lru_cache(maxsize=8)
-def _matrix_sql(alias: str, vendor: str) -> tuple[str, ...]:
-    """The three queries' SQL, compiled by the ORM once per process.
-
-    They take no parameters, so the SQL never changes; compiling them cost
-    several times more than running them, on every view of the matrix.
-    """
-    compiled = []
-    for queryset in _matrix_querysets():
-        sql, params = queryset.query.get_compiler(alias).as_sql()
-        assert not params, "the matrix queries take no parameters"
-        compiled.append(sql)
-    return tuple(compiled)
+# Read on every view of the matrix. They take no values, so their SQL never changes.
+# In display order (the models' ordering): the order is part of what the grid shows.
+_MATRIX_READS = (
+    PreparedRead(lambda: Service.objects.values_list("pk", "slug", "name", "short_name")),
+    PreparedRead(lambda: Layer.objects.values_list("pk", "name", "position")),
+    PreparedRead(
+        lambda: Responsibility.objects.order_by().values_list("service_id", "layer_id", "owner")
+    ),
+)

@@ -138,12 +138,12 @@ def test_navigator_tag_renders_what_the_template_loop_did():
 
 
 def test_matrix_content_reads_what_the_orm_querysets_return():
-    """The precompiled SQL gives the same rows, in the same order, as the querysets."""
-    from lessons.matrix import _matrix_querysets
+    """The prepared reads give the same rows, in the same order, as the querysets."""
+    from lessons.matrix import _MATRIX_READS
 
     build_matrix(services=4, layers=3)
     Service.objects.filter(pk=Service.objects.first().pk).update(position=99)
-    services, layers, cells = (list(queryset) for queryset in _matrix_querysets())
+    services, layers, cells = (list(read.build()) for read in _MATRIX_READS)
     content = MatrixContent.fetch()
     assert content.services == services
     assert content.layers == layers
