@@ -117,9 +117,7 @@ def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
     return {
         "attempt": attempt,
         "item": item,
-        "count_problem": choice_count_problem(
-            picked=len(item.selected), choose=item.choose
-        ),
+        "count_problem": choice_count_problem(picked=len(item.selected), choose=item.choose),
         "navigator": navigator,
         "total": total,
         "answered": answered,
@@ -168,9 +166,7 @@ def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpRespons
 
 def _go_on(request, *, attempt: Attempt, item: AttemptItem) -> HttpResponse:
     """Without JavaScript: warn about an incomplete answer, then go where the learner asked."""
-    problem = choice_count_problem(
-        picked=len(item.selected), choose=item.choose
-    )
+    problem = choice_count_problem(picked=len(item.selected), choose=item.choose)
     if problem:
         messages.warning(request, f"Question {item.position} is saved but not complete. {problem}")
     target = destination(
