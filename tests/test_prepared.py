@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from quizzes.exam_views import _ITEM
 from quizzes.exams import attempt_answer, attempt_navigator, attempt_start
 from quizzes.models import AttemptItem, Question, ReviewCard
 from quizzes.review import Answer, cards_record, due_cards, due_count
@@ -18,14 +19,7 @@ from tests.factories import BlueprintFactory, UserFactory, build_bank
 
 pytestmark = pytest.mark.django_db
 
-ITEM = PreparedRead(
-    lambda user_id, attempt_id, position: AttemptItem.objects.select_related(
-        "attempt__blueprint"
-    ).filter(attempt__user_id=user_id, attempt_id=attempt_id, position=position),
-    user_id=int,
-    attempt_id=int,
-    position=int,
-)
+ITEM = _ITEM  # the exam pages' own read: an item with its attempt and blueprint
 NAVIGATOR = PreparedRead(
     lambda attempt_id: (
         AttemptItem.objects.filter(attempt_id=attempt_id)
