@@ -20,6 +20,7 @@ from lessons.models import Layer, Lesson, Owner, Responsibility, Service
 from quizzes.grading import is_correct
 from quizzes.models import Choice, PracticeAnswer, Question
 from quizzes.review import Answer, cards_record
+from srm_site.prepared import PreparedRead, attach_prefetched
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what a <slug:…> URL converter accepts
 RECENT_LIMIT = 30  # questions remembered per topic so practice doesn't repeat itself
@@ -131,6 +132,28 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Que
     """
     candidates = _with_choices(topic.questions(user).order_by("?"))
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
+
+
+# Every lesson page offers one of its questions to "check yourself": prepared reads.
+_LESSON_QUESTION = PreparedRead(
+    lambda lesson_id: Question.objects.published().filter(lesson_id=lesson_id).order_by("?")[:1],
+    lesson_id=int,
+)
+_CHOICES = PreparedRead(
+    lambda question_id: Choice.objects.filter(question_id=question_id).order_by("position"),
+    question_id=int,
+)
+
+
+def lesson_question_pick(lesson: Lesson) -> Question | None:
+    """A random published question of the lesson, with its choices (two queries)."""
+    found = _LESSON_QUESTION.objects(lesson_id=lesson.pk)
+    if not found:
+        return None
+    question = found[0]
+    question.lesson = lesson
+    attach_prefetched(question, "choices", _CHOICES.objects(question_id=question.pk))
+    return question
 
 
 def as_id(value: object) -> int:

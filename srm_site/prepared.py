@@ -140,3 +140,15 @@ def _adapt(connection, value: Any) -> Any:
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     return value
+
+
+def attach_prefetched(instance: Model, name: str, objects: list[Model]) -> None:
+    """Give `instance.<name>.all()` these objects, as `prefetch_related` would, without a query.
+
+    For related rows read by a `PreparedRead`; the cache is the one Django's own
+    prefetching fills, so templates and code calling `.all()` see no difference.
+    """
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

@@ -12,10 +12,17 @@ from django.utils import timezone
 from quizzes.exam_views import _ITEM
 from quizzes.exams import attempt_answer, attempt_navigator, attempt_start
 from quizzes.models import AttemptItem, Question, ReviewCard
+from quizzes.practice import lesson_question_pick
 from quizzes.review import Answer, cards_record, due_cards, due_count
 from srm_site.db_functions import JSONArrayLength
 from srm_site.prepared import PreparedRead
-from tests.factories import BlueprintFactory, UserFactory, build_bank
+from tests.factories import (
+    BlueprintFactory,
+    LessonFactory,
+    QuestionFactory,
+    UserFactory,
+    build_bank,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +173,27 @@ def test_json_array_length_counts_in_the_database(attempt):
     )
     assert lengths == {item.position: len(item.selected) for item in attempt.items.all()}
     assert lengths[2] == 1 and lengths[1] == 0
+
+
+def test_a_lessons_check_yourself_question_is_one_of_its_published_ones_with_its_choices(
+    django_assert_num_queries,
+):
+    questions = build_bank(6)
+    lesson = questions[0].lesson
+    draft = questions[5]
+    draft.status = Question.Status.DRAFT
+    draft.save()
+    other_lesson = LessonFactory()
+    QuestionFactory(lesson=other_lesson)
+    picked = set()
+    for _ in range(40):
+        with django_assert_num_queries(2):
+            question = lesson_question_pick(lesson)
+        with django_assert_num_queries(0):  # the choices came with it, as a prefetch
+            choices = list(question.choices.all())
+            assert question.lesson == lesson
+        assert choices == list(question.choices.order_by("position"))
+        picked.add(question.pk)
+    assert picked <= {q.pk for q in questions[:5]}
+    assert len(picked) > 1  # random, not always the same one
+    assert lesson_question_pick(LessonFactory()) is None

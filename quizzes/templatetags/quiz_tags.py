@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.exams import NavigatorRow
-from quizzes.practice import Topic, question_pick
+from quizzes.practice import Topic, lesson_question_pick
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def check_yourself(context, lesson) -> dict:
     """One published question from the lesson's bank, answered in place."""
     topic = Topic(kind="lesson", slug=lesson.slug, label=lesson.title, subject=lesson)
     return {
-        "question": question_pick(topic=topic),
+        "question": lesson_question_pick(lesson),
         "topic": topic,
         "in_lesson": True,  # the lesson page has no practice tally to update
         "request": context.get("request"),
