@@ -11,12 +11,15 @@ never count.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from quizzes.grading import is_correct
@@ -25,7 +28,7 @@ from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
 from srm_site.db_functions import JSONArrayLength
-from srm_site.prepared import PreparedRead
+from srm_site.prepared import PreparedRead, PreparedUpdate
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -128,6 +131,36 @@ _LOCKED_ATTEMPT = PreparedRead(
 )
 
 
+def _save_statement(*, flagged: bool, answered: bool) -> PreparedUpdate:
+    """The UPDATE that stores one answer; flagged and answered or not are its variants.
+
+    Guarded by state and deadline as well as the lock: the row is never
+    resurrected or written late, even by a caller that skipped the lock.
+    """
+
+    def build(pk, floor, selected, moment=None):
+        items = AttemptItem.objects.filter(
+            pk=pk, attempt__state=Attempt.State.IN_PROGRESS, attempt__deadline__gte=floor
+        )
+        changes = {
+            "selected": Cast(Value(selected), JSONField()),
+            "flagged": flagged,
+            "answered_at": moment if answered else None,
+        }
+        return items, changes
+
+    kinds = {"pk": int, "floor": datetime, "selected": str}
+    return PreparedUpdate(build, **kinds, **({"moment": datetime} if answered else {}))
+
+
+# Every save runs one of these (see attempt_answer), written once per process.
+_SAVES = {
+    (flagged, answered): _save_statement(flagged=flagged, answered=answered)
+    for flagged in (False, True)
+    for answered in (False, True)
+}
+
+
 def attempt_answer(
     *, attempt: Attempt, item: AttemptItem, selected: list[str], flagged: bool
 ) -> AttemptItem:
@@ -140,19 +173,17 @@ def attempt_answer(
     stored but graded on the old selection.
     """
     picked = _picked(item, selected)
+    save = _SAVES[bool(flagged), bool(picked)]
     with transaction.atomic():
         [locked] = _LOCKED_ATTEMPT.objects(pk=attempt.pk)
         moment = now()
         late = moment > locked.deadline + GRACE
         updated = 0
         if not locked.is_finished and not late:
-            # Guarded by state and deadline as well: the row is never resurrected
-            # or written late, even by a caller that skipped the lock.
-            updated = AttemptItem.objects.filter(
-                pk=item.pk,
-                attempt__state=Attempt.State.IN_PROGRESS,
-                attempt__deadline__gte=moment - GRACE,
-            ).update(selected=picked, flagged=flagged, answered_at=moment if picked else None)
+            answered = {"moment": moment} if picked else {}
+            updated = save.run(
+                pk=item.pk, floor=moment - GRACE, selected=json.dumps(picked), **answered
+            )
     if late and not locked.is_finished:
         attempt_submit(attempt=attempt, expired=True)
         raise LateAnswer

@@ -25,7 +25,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler, SQLUpdateCompiler
+from django.db.models.sql.subqueries import UpdateQuery
 
 # Stand-in values, two sets: a parameter is where both sets' value shows up, so a
 # constant in the query that happens to equal one stand-in is never taken for it.
@@ -81,6 +83,16 @@ class PreparedRead:
         return [tuple(row) for row in self._run(values)[1]]
 
     def _run(self, values: dict[str, Any]) -> tuple[_Compiled, list]:
+        compiled, params = self._bind(values)
+        if params is None:
+            return compiled, []  # as the ORM does: an id too large matches nothing
+        with connections[compiled.compiler.using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        return compiled, list(compiled.compiler.results_iter([fetched]))
+
+    def _bind(self, values: dict[str, Any]) -> tuple[_Compiled, list | None]:
+        """The statement and its parameters with `values` bound (None: nothing can match)."""
         if values.keys() != self.kinds.keys():
             raise TypeError(f"Expected values for {sorted(self.kinds)}, got {sorted(values)}")
         compiled = self._compiled()
@@ -91,13 +103,13 @@ class PreparedRead:
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise TypeError(f"{name} must be {kind.__name__}, not {type(value).__name__}")
             if kind is int and not _BIGINT[0] <= value <= _BIGINT[1]:
-                return compiled, []  # as the ORM does: an id too large matches nothing
+                return compiled, None
             for position in compiled.slots[name]:
                 params[position] = _adapt(connection, value)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
-        return compiled, list(compiled.compiler.results_iter([fetched]))
+        return compiled, params
+
+    def _query(self, stand_ins: dict[str, Any]) -> Query:
+        return self.build(**stand_ins).query
 
     def _compiled(self) -> _Compiled:
         compiled = getattr(self._local, "compiled", None)
@@ -129,10 +141,40 @@ class PreparedRead:
         stand_ins = {
             name: STAND_INS[kind](first + n) for n, (name, kind) in enumerate(self.kinds.items())
         }
-        compiler = self.build(**stand_ins).query.get_compiler(using=alias)
+        compiler = self._query(stand_ins).get_compiler(using=alias)
+        if isinstance(compiler, SQLUpdateCompiler):
+            compiler.pre_sql_setup()  # an UPDATE's as_sql() leaves this to its caller
         sql, params = compiler.as_sql()
         adapted = {name: _adapt(connections[alias], value) for name, value in stand_ins.items()}
         return compiler, sql, tuple(params), adapted
+
+
+class PreparedUpdate(PreparedRead):
+    """An UPDATE written once per process and thread, as a `PreparedRead` is.
+
+    `build(**values)` returns the queryset to update and the changes, as passed
+    to `QuerySet.update()`. Written through the ORM, a small UPDATE whose filter
+    follows a relation cost several times running it; inside a transaction that
+    holds a lock (on SQLite, the whole database) every other writer waits for it.
+    Bound values must be parameters here too: a change to None, a bool or JSON is
+    part of the statement, so each such variant is a PreparedUpdate of its own
+    (JSON text can be bound as a str through `Cast(Value(text), JSONField())`).
+    """
+
+    def _query(self, stand_ins: dict[str, Any]) -> Query:
+        queryset, changes = self.build(**stand_ins)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        return query
+
+    def run(self, **values: Any) -> int:
+        """Run the UPDATE; returns the number of rows changed, as `QuerySet.update()` does."""
+        compiled, params = self._bind(values)
+        if params is None:
+            return 0
+        with connections[compiled.compiler.using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return cursor.rowcount
 
 
 def _adapt(connection, value: Any) -> Any:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from quizzes.exam_views import _ITEM
@@ -15,7 +17,7 @@ from quizzes.models import AttemptItem, Question, ReviewCard
 from quizzes.practice import lesson_question_pick
 from quizzes.review import Answer, cards_record, due_cards, due_count
 from srm_site.db_functions import JSONArrayLength
-from srm_site.prepared import PreparedRead
+from srm_site.prepared import PreparedRead, PreparedUpdate
 from tests.factories import (
     BlueprintFactory,
     LessonFactory,
@@ -197,3 +199,56 @@ def test_a_lessons_check_yourself_question_is_one_of_its_published_ones_with_its
     assert picked <= {q.pk for q in questions[:5]}
     assert len(picked) > 1  # random, not always the same one
     assert lesson_question_pick(LessonFactory()) is None
+
+
+def _items_of(attempt):
+    return list(
+        attempt.items.order_by("position").values_list(
+            "position", "selected", "flagged", "answered_at"
+        )
+    )
+
+
+MOMENT = timezone.now() - timedelta(minutes=3)
+SET_ANSWER = PreparedUpdate(
+    lambda attempt_id, first, at, selected: (
+        AttemptItem.objects.filter(attempt_id=attempt_id, position__gte=first),
+        {"answered_at": at, "selected": Cast(Value(selected), JSONField()), "flagged": True},
+    ),
+    attempt_id=int,
+    first=int,
+    at=datetime,
+    selected=str,
+)
+
+
+def test_an_update_changes_what_the_querysets_update_would(attempt, django_assert_num_queries):
+    twin = attempt_start(
+        user=attempt.user, blueprint=attempt.blueprint, rng=random.Random(2)
+    ).attempt
+    attempt_answer(
+        attempt=twin,
+        item=twin.items.get(position=2),
+        selected=[str(twin.items.get(position=2).choice_order[0])],
+        flagged=True,
+    )
+    assert _items_of(twin) == _items_of(attempt)
+    SET_ANSWER.run(attempt_id=attempt.pk, first=4, at=MOMENT, selected="[]")  # compiled here
+    with django_assert_num_queries(1):
+        changed = SET_ANSWER.run(attempt_id=attempt.pk, first=4, at=MOMENT, selected="[7, 8]")
+    expected = twin.items.filter(position__gte=4).update(
+        answered_at=MOMENT, selected=[7, 8], flagged=True
+    )
+    assert changed == expected == 3
+    assert _items_of(attempt) == _items_of(twin)  # JSON stored as the JSONField stores it
+    assert attempt.items.get(position=5).selected == [7, 8]
+
+
+def test_an_update_of_an_id_too_large_changes_nothing_without_a_query(
+    attempt, django_assert_num_queries
+):
+    before = _items_of(attempt)
+    with django_assert_num_queries(0):
+        assert SET_ANSWER.run(attempt_id=10**30, first=1, at=MOMENT, selected="[]") == 0
+    assert SET_ANSWER.run(attempt_id=attempt.pk + 10, first=1, at=MOMENT, selected="[]") == 0
+    assert _items_of(attempt) == before
