@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -85,6 +87,13 @@ _SERVICES = PreparedRead(
 )
 
 
+def article_version(lesson: Lesson, services: list[Service]) -> str:
+    """A digest of everything the lesson's cached fragments show: edit any of it, new key."""
+    fields = [getattr(lesson, field.attname) for field in Lesson._meta.concrete_fields]
+    links = [(service.pk, service.slug, service.name) for service in services]
+    return hashlib.blake2b(repr((fields, links)).encode(), digest_size=16).hexdigest()
+
+
 def _lesson_or_404(user, slug: str) -> Lesson:
     if user.is_staff:  # drafts too, for a preview
         return get_object_or_404(Lesson.objects.visible_to(user), slug=slug)
@@ -100,10 +109,12 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     lesson = _lesson_or_404(request.user, slug)
     path = _PATH.objects()
     previous_lesson, next_lesson = path_neighbours(path, lesson)
+    services = _SERVICES.objects(lesson_id=lesson.pk)
     context = {
         "lesson": lesson,
+        "article_version": article_version(lesson, services),
         "prerequisites": _PREREQUISITES.objects(lesson_id=lesson.pk),
-        "services": _SERVICES.objects(lesson_id=lesson.pk),
+        "services": services,
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         **_path_context(request, path),

@@ -124,12 +124,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # is per-process memory, which nothing relies on, and sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SESSION_ENGINE = "srm_site.sessions"  # Django's database sessions, read with one plain SELECT
+# Rendered template fragments keyed by a digest of what they show (the lesson
+# page's text): such a key can never serve stale HTML, so each process keeps its
+# own, with no trip to Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -184,3 +185,41 @@ class TestHome:
         with django_assert_max_num_queries(6):  # +1: the header's count of reviews due
             response = auth_client.get("/")
         assert response.status_code == 200
+
+
+class TestCachedLessonText:
+    """The lesson's own text is cached by a digest of it: an edit shows at once."""
+
+    def test_an_edit_to_the_lesson_or_its_services_shows_on_the_next_visit(self, client):
+        lesson = LessonFactory(published=True, title="Old title", body="Old body words.")
+        service = ServiceFactory(name="Old service name")
+        lesson.services.add(service)
+        url = lesson.get_absolute_url()
+        assertContains(client.get(url), "Old body words.")
+        assertContains(client.get(url), "Old service name")  # now served from the cache
+
+        lesson.title, lesson.body = "New title", "New body words."
+        lesson.save()
+        service.name = "New service name"
+        service.save()
+        response = client.get(url)
+        assertContains(response, "New title")
+        assertContains(response, "New body words.")
+        assertContains(response, "New service name")
+        assertNotContains(response, "Old body words.")
+        assertNotContains(response, "Old service name")
+
+    def test_a_change_made_without_saving_the_model_shows_too(self, client):
+        """A queryset update skips auto_now: the key is the text itself, not updated_at."""
+        from lessons.models import Lesson
+
+        lesson = LessonFactory(published=True, body="Before the bulk edit.")
+        assertContains(client.get(lesson.get_absolute_url()), "Before the bulk edit.")
+        Lesson.objects.filter(pk=lesson.pk).update(body="After the bulk edit.")
+        assertContains(client.get(lesson.get_absolute_url()), "After the bulk edit.")
+
+    def test_what_differs_by_learner_is_not_cached(self, auth_client):
+        first, second = make_path(2)
+        auth_client.post(reverse("lessons:lesson_complete", args=[first.slug]))
+        assertContains(auth_client.get(second.get_absolute_url()), "(done)")
+        assertNotContains(Client().get(second.get_absolute_url()), "(done)")  # a guest
