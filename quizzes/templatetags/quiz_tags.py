@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from django import template
@@ -23,6 +24,14 @@ def check_yourself(context, lesson) -> dict:
         "user": context.get("user"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def question_version(question) -> str:
+    """A digest of what a question card shows: any edit to the question is a new key."""
+    choices = [(choice.pk, choice.text) for choice in question.choices.all()]
+    shown = repr((question.pk, question.stem, question.choose, choices)).encode()
+    return hashlib.blake2b(shown, digest_size=16).hexdigest()
 
 
 @register.simple_tag
