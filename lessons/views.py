@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -30,6 +30,7 @@ from lessons.progress import (
     path_neighbours,
     path_progress,
 )
+from quizzes.practice import Topic, lesson_question_pick
 from srm_site.http import HtmxHttpRequest
 from srm_site.prepared import PreparedRead
 
@@ -77,9 +78,19 @@ def lesson_list(request: HtmxHttpRequest) -> TemplateResponse:
 _PUBLISHED_LESSON = PreparedRead(
     lambda slug: Lesson.objects.published().filter(slug=slug), slug=str
 )
-_PATH = PreparedRead(lambda: Lesson.objects.published().only("slug", "title", "position"))
-_PREREQUISITES = PreparedRead(
-    lambda lesson_id: Lesson.objects.published().filter(unlocks=lesson_id).only("slug", "title"),
+# The path, each lesson marked if the lesson being read lists it as a prerequisite.
+_PATH = PreparedRead(
+    lambda lesson_id: (
+        Lesson.objects.published()
+        .only("slug", "title", "position")
+        .annotate(
+            is_prerequisite=Exists(
+                Lesson.prerequisites.through.objects.filter(
+                    from_lesson_id=lesson_id, to_lesson_id=OuterRef("pk")
+                )
+            )
+        )
+    ),
     lesson_id=int,
 )
 _SERVICES = PreparedRead(
@@ -107,14 +118,18 @@ def _lesson_or_404(user, slug: str) -> Lesson:
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
     lesson = _lesson_or_404(request.user, slug)
-    path = _PATH.objects()
+    path = _PATH.objects(lesson_id=lesson.pk)
     previous_lesson, next_lesson = path_neighbours(path, lesson)
     services = _SERVICES.objects(lesson_id=lesson.pk)
     context = {
         "lesson": lesson,
         "article_version": article_version(lesson, services),
-        "prerequisites": _PREREQUISITES.objects(lesson_id=lesson.pk),
+        "prerequisites": [stop for stop in path if stop.is_prerequisite],
         "services": services,
+        # "Check yourself": one of the lesson's questions, answered in place.
+        "question": lesson_question_pick(lesson),
+        "topic": Topic(kind="lesson", slug=lesson.slug, label=lesson.title, subject=lesson),
+        "in_lesson": True,  # the lesson page has no practice tally to update
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         **_path_context(request, path),

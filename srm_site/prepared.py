@@ -63,18 +63,21 @@ class PreparedRead:
         self._local = threading.local()  # a compiler object isn't shared between threads
 
     def objects(self, **values: Any) -> list[Model]:
-        """Model instances, with any `select_related` objects attached (one query)."""
+        """Model instances, with `select_related` objects and annotations attached (one query)."""
         compiled, rows = self._run(values)
         compiler = compiled.compiler
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in select[start:end]]
         populators = get_related_populators(klass_info, select, compiler.using)
+        annotations = list(compiler.annotation_col_map.items())
         instances = []
         for row in rows:
             instance = klass_info["model"].from_db(compiler.using, names, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
             instances.append(instance)
         return instances
 

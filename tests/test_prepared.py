@@ -252,3 +252,16 @@ def test_an_update_of_an_id_too_large_changes_nothing_without_a_query(
         assert SET_ANSWER.run(attempt_id=10**30, first=1, at=MOMENT, selected="[]") == 0
     assert SET_ANSWER.run(attempt_id=attempt.pk + 10, first=1, at=MOMENT, selected="[]") == 0
     assert _items_of(attempt) == before
+
+
+def test_objects_carry_the_querysets_annotations(attempt):
+    def build(attempt_id):
+        return AttemptItem.objects.filter(attempt_id=attempt_id).annotate(
+            ticked=JSONArrayLength("selected")
+        )
+
+    read = PreparedRead(build, attempt_id=int)
+    expected = {item.position: item.ticked for item in build(attempt.pk)}
+    got = {item.position: item.ticked for item in read.objects(attempt_id=attempt.pk)}
+    assert got == expected
+    assert sorted(got.values()) == [0, 0, 0, 0, 0, 1]

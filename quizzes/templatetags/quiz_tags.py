@@ -7,23 +7,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.exams import NavigatorRow
-from quizzes.practice import Topic, lesson_question_pick
 
 register = template.Library()
-
-
-@register.inclusion_tag("quizzes/_check_yourself.html", takes_context=True)
-def check_yourself(context, lesson) -> dict:
-    """One published question from the lesson's bank, answered in place."""
-    topic = Topic(kind="lesson", slug=lesson.slug, label=lesson.title, subject=lesson)
-    return {
-        "question": lesson_question_pick(lesson),
-        "topic": topic,
-        "in_lesson": True,  # the lesson page has no practice tally to update
-        "request": context.get("request"),
-        "user": context.get("user"),
-        "csrf_token": context.get("csrf_token"),
-    }
 
 
 @register.filter
