@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
+
+from srm_site.reverse import reverse_cached
 
 
 class SlugQuerySet(models.QuerySet):
@@ -98,7 +99,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("lessons:matrix_service", kwargs={"slug": self.slug})
+        return reverse_cached("lessons:matrix_service", slug=self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -232,7 +233,7 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("lessons:lesson_detail", kwargs={"slug": self.slug})
+        return reverse_cached("lessons:lesson_detail", slug=self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

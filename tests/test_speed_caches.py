@@ -148,3 +148,36 @@ def test_matrix_content_reads_what_the_orm_querysets_return():
     assert content.services == services
     assert content.layers == layers
     assert content.cells == sorted(cells)
+
+
+class TestReverseCached:
+    """URLs remembered per process are the ones `reverse()` gives, whatever the prefix."""
+
+    def test_the_same_urls_as_reverse(self):
+        from django.urls import reverse
+
+        from srm_site.reverse import reverse_cached
+
+        for name, kwargs in [
+            ("lessons:lesson_detail", {"slug": "iam"}),
+            ("lessons:matrix_service", {"slug": "ec2"}),
+            ("quizzes:attempt_question", {"pk": 7, "n": 12}),
+            ("quizzes:practice_answer", {}),
+        ]:
+            assert reverse_cached(name, **kwargs) == reverse(name, kwargs=kwargs)
+        assert reverse_cached("lessons:lesson_detail", slug="s3") != reverse_cached(
+            "lessons:lesson_detail", slug="iam"
+        )
+
+    def test_a_script_prefix_is_part_of_the_key(self):
+        from django.urls import set_script_prefix
+
+        from srm_site.reverse import reverse_cached
+
+        assert reverse_cached("lessons:lesson_detail", slug="iam") == "/lessons/iam/"
+        set_script_prefix("/academy/")
+        try:
+            assert reverse_cached("lessons:lesson_detail", slug="iam") == "/academy/lessons/iam/"
+        finally:
+            set_script_prefix("/")
+        assert reverse_cached("lessons:lesson_detail", slug="iam") == "/lessons/iam/"

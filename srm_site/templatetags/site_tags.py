@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from srm_site.reverse import reverse_cached
+
 register = template.Library()
-
-
-@lru_cache(maxsize=128)
-def _reversed(name: str, prefix: str, urlconf: str | None) -> str:
-    return reverse(name, urlconf=urlconf)
 
 
 @register.simple_tag
@@ -28,7 +21,7 @@ def fixed_url(name: str) -> str:
     in the key. The header links to a dozen of them on every page; reversing
     them each time was a tenth of a small page's cost.
     """
-    return _reversed(name, get_script_prefix(), get_urlconf())
+    return reverse_cached(name)
 
 
 @dataclass(frozen=True)
@@ -84,9 +77,3 @@ def main_nav(context) -> SafeString:
             )
         )
     return mark_safe("\n".join(items))  # noqa: S308 - each item built by format_html
-
-
-@receiver(setting_changed, dispatch_uid="site_tags_fixed_url_reset")
-def _urlconf_changed(*, setting: str, **kwargs) -> None:
-    if setting == "ROOT_URLCONF":
-        _reversed.cache_clear()
