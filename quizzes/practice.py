@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -135,24 +135,35 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Que
 
 
 # Every lesson page offers one of its questions to "check yourself": prepared reads.
-_LESSON_QUESTION = PreparedRead(
-    lambda lesson_id: Question.objects.published().filter(lesson_id=lesson_id).order_by("?")[:1],
+# One read: the choices of one random published question of the lesson, each with
+# that question. The pick is an uncorrelated subquery, so the database runs it once.
+_LESSON_QUESTION_CHOICES = PreparedRead(
+    lambda lesson_id: (
+        Choice.objects.filter(
+            question_id=Subquery(
+                Question.objects.published()
+                .filter(lesson_id=lesson_id)
+                .order_by("?")
+                .values("pk")[:1]
+            )
+        )
+        .select_related("question")
+        .order_by("position")
+    ),
     lesson_id=int,
-)
-_CHOICES = PreparedRead(
-    lambda question_id: Choice.objects.filter(question_id=question_id).order_by("position"),
-    question_id=int,
 )
 
 
 def lesson_question_pick(lesson: Lesson) -> Question | None:
-    """A random published question of the lesson, with its choices (two queries)."""
-    found = _LESSON_QUESTION.objects(lesson_id=lesson.pk)
-    if not found:
+    """A random published question of the lesson, with its choices (one query)."""
+    choices = _LESSON_QUESTION_CHOICES.objects(lesson_id=lesson.pk)
+    if not choices:
         return None
-    question = found[0]
+    question = choices[0].question
     question.lesson = lesson
-    attach_prefetched(question, "choices", _CHOICES.objects(question_id=question.pk))
+    for choice in choices:
+        choice.question = question
+    attach_prefetched(question, "choices", choices)
     return question
 
 
