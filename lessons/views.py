@@ -21,7 +21,7 @@ from lessons.matrix import (
     owner_counts,
     responsibility_line,
 )
-from lessons.models import Layer, Lesson, Owner, Responsibility, Service
+from lessons.models import Layer, Lesson, LessonProgress, Owner, Responsibility, Service
 from lessons.progress import (
     completed_lesson_ids,
     first_unfinished,
@@ -49,8 +49,11 @@ def _study_path(*, with_prerequisites: bool = False) -> list[Lesson]:
     return list(lessons)
 
 
-def _path_context(request: HtmxHttpRequest, path: list[Lesson]) -> dict:
-    completed = completed_lesson_ids(user=request.user, session=request.session)
+def _path_context(
+    request: HtmxHttpRequest, path: list[Lesson], completed: set[int] | None = None
+) -> dict:
+    if completed is None:
+        completed = completed_lesson_ids(user=request.user, session=request.session)
     return {
         "completed": completed,
         "progress": path_progress(path_ids=[lesson.pk for lesson in path], completed=completed),
@@ -78,9 +81,10 @@ def lesson_list(request: HtmxHttpRequest) -> TemplateResponse:
 _PUBLISHED_LESSON = PreparedRead(
     lambda slug: Lesson.objects.published().filter(slug=slug), slug=str
 )
-# The path, each lesson marked if the lesson being read lists it as a prerequisite.
+# The path, each lesson marked if the lesson being read lists it as a prerequisite
+# and if the learner has finished it.
 _PATH = PreparedRead(
-    lambda lesson_id: (
+    lambda lesson_id, user_id: (
         Lesson.objects.published()
         .only("slug", "title", "position")
         .annotate(
@@ -88,10 +92,14 @@ _PATH = PreparedRead(
                 Lesson.prerequisites.through.objects.filter(
                     from_lesson_id=lesson_id, to_lesson_id=OuterRef("pk")
                 )
-            )
+            ),
+            is_completed=Exists(
+                LessonProgress.objects.filter(user_id=user_id, lesson_id=OuterRef("pk"))
+            ),
         )
     ),
     lesson_id=int,
+    user_id=int,
 )
 _SERVICES = PreparedRead(
     lambda lesson_id: Service.objects.filter(lessons=lesson_id), lesson_id=int
@@ -117,8 +125,12 @@ def _lesson_or_404(user, slug: str) -> Lesson:
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
-    lesson = _lesson_or_404(request.user, slug)
-    path = _PATH.objects(lesson_id=lesson.pk)
+    user = request.user
+    lesson = _lesson_or_404(user, slug)
+    path = _PATH.objects(lesson_id=lesson.pk, user_id=user.pk or 0)
+    completed = None  # a guest's are in the session; staff may be reading a draft, off the path
+    if user.is_authenticated and not user.is_staff:
+        completed = {stop.pk for stop in path if stop.is_completed}
     previous_lesson, next_lesson = path_neighbours(path, lesson)
     services = _SERVICES.objects(lesson_id=lesson.pk)
     context = {
@@ -132,7 +144,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         "in_lesson": True,  # the lesson page has no practice tally to update
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        **_path_context(request, path),
+        **_path_context(request, path, completed),
     }
     return TemplateResponse(request, "lessons/lesson_detail.html", context)
 

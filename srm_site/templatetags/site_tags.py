@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from srm_site.reverse import reverse_cached
@@ -60,20 +60,13 @@ def main_nav(context) -> SafeString:
     for link in MAIN_NAV:
         if link.learners_only and not signed_in:
             continue
-        current = mark_safe(' aria-current="page"') if link.is_current(page) else ""
+        current = ' aria-current="page"' if link.is_current(page) else ""
         badge = ""
         due = context.get("review_due")  # counted only when asked (see review_due)
         if link.url_name == "quizzes:review" and due:
-            badge = format_html(
-                ' <span class="badge">{}<span class="visually-hidden"> due</span></span>', due
-            )
-        items.append(
-            format_html(
-                '<li><a href="{}"{}>{}{}</a></li>',
-                fixed_url(link.url_name),
-                current,
-                link.label,
-                badge,
-            )
-        )
-    return mark_safe("\n".join(items))  # noqa: S308 - each item built by format_html
+            hidden = '<span class="visually-hidden"> due</span>'
+            badge = f' <span class="badge">{escape(due)}{hidden}</span>'
+        url = escape(reverse_cached(link.url_name))
+        items.append(f'<li><a href="{url}"{current}>{link.label}{badge}</a></li>')
+    # Labels and attributes are fixed strings; the URL and the count are escaped.
+    return mark_safe("\n".join(items))  # noqa: S308

@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from lessons.models import LessonProgress
 from lessons.progress import SESSION_KEY
-from tests.factories import LessonFactory, QuestionFactory, ServiceFactory
+from tests.factories import LessonFactory, QuestionFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +223,28 @@ class TestCachedLessonText:
         auth_client.post(reverse("lessons:lesson_complete", args=[first.slug]))
         assertContains(auth_client.get(second.get_absolute_url()), "(done)")
         assertNotContains(Client().get(second.get_absolute_url()), "(done)")  # a guest
+
+
+class TestProgressOnTheLessonPage:
+    """The page reads the learner's finished lessons along with the path: only theirs."""
+
+    def test_another_learners_progress_never_shows(self, auth_client, user):
+        first, second = make_path(2)
+        other = UserFactory()
+        LessonProgress.objects.create(user=other, lesson=first)
+        LessonProgress.objects.create(user=other, lesson=second)
+        response = auth_client.get(second.get_absolute_url())
+        assertNotContains(response, "(done)")
+        assertNotContains(response, "You finished this lesson")
+        assertContains(response, "0 of 2 lessons complete")
+
+        LessonProgress.objects.create(user=user, lesson=first)
+        response = auth_client.get(second.get_absolute_url())
+        assertContains(response, "(done)")
+        assertContains(response, "1 of 2 lessons complete")
+        assertNotContains(response, "You finished this lesson")
+
+    def test_staff_previewing_a_finished_draft_see_it_finished(self, admin_client, admin_user):
+        draft = LessonFactory(published=False)
+        LessonProgress.objects.create(user=admin_user, lesson=draft)
+        assertContains(admin_client.get(draft.get_absolute_url()), "You finished this lesson")
