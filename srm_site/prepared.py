@@ -46,6 +46,7 @@ class _Compiled:
     sql: str
     params: tuple
     slots: dict[str, list[int]]  # parameter name -> its positions among the params
+    converters: dict  # what results_iter() would work out on every call, worked out once
 
 
 class PreparedRead:
@@ -92,7 +93,9 @@ class PreparedRead:
         with connections[compiled.compiler.using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        return compiled, list(compiled.compiler.results_iter([fetched]))
+        if compiled.converters:
+            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
+        return compiled, list(fetched)
 
     def _bind(self, values: dict[str, Any]) -> tuple[_Compiled, list | None]:
         """The statement and its parameters with `values` bound (None: nothing can match)."""
@@ -137,7 +140,19 @@ class PreparedRead:
         missing = [name for name, positions in slots.items() if not positions]
         if missing:
             raise ImproperlyConfigured(f"{missing} don't reach the SQL as parameters")
-        return _Compiled(compiler=compiler, sql=sql, params=tuple(params), slots=slots)
+        converters = {}
+        if not isinstance(compiler, SQLUpdateCompiler):
+            fields = [column[0] for column in compiler.select[: compiler.col_count]]
+            if compiler.has_composite_fields(fields):
+                raise ImproperlyConfigured("Composite primary keys can't be prepared")
+            converters = compiler.get_converters(fields)
+        return _Compiled(
+            compiler=compiler,
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            converters=converters,
+        )
 
     def _compile_with(self, alias: str, *, first: int) -> tuple[SQLCompiler, str, tuple, dict]:
         """The queryset compiled with one set of stand-ins, and those as the driver gets them."""
