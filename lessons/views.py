@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
@@ -33,6 +34,7 @@ from lessons.progress import (
 from quizzes.practice import Topic, lesson_question_pick
 from srm_site.http import HtmxHttpRequest
 from srm_site.prepared import PreparedRead
+from srm_site.reverse import reverse_cached
 
 
 def _cells():
@@ -81,12 +83,27 @@ def lesson_list(request: HtmxHttpRequest) -> TemplateResponse:
 _PUBLISHED_LESSON = PreparedRead(
     lambda slug: Lesson.objects.published().filter(slug=slug), slug=str
 )
+
+
+@dataclass(frozen=True)
+class PathStop:
+    """A lesson on the study path, as the lesson page links to it."""
+
+    pk: int
+    slug: str
+    title: str
+    is_prerequisite: bool  # of the lesson being read
+    is_completed: bool  # by the learner reading it
+
+    def get_absolute_url(self) -> str:
+        return reverse_cached("lessons:lesson_detail", slug=self.slug)
+
+
 # The path, each lesson marked if the lesson being read lists it as a prerequisite
 # and if the learner has finished it.
 _PATH = PreparedRead(
     lambda lesson_id, user_id: (
         Lesson.objects.published()
-        .only("slug", "title", "position")
         .annotate(
             is_prerequisite=Exists(
                 Lesson.prerequisites.through.objects.filter(
@@ -97,6 +114,7 @@ _PATH = PreparedRead(
                 LessonProgress.objects.filter(user_id=user_id, lesson_id=OuterRef("pk"))
             ),
         )
+        .values_list("pk", "slug", "title", "is_prerequisite", "is_completed")
     ),
     lesson_id=int,
     user_id=int,
@@ -127,7 +145,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
     user = request.user
     lesson = _lesson_or_404(user, slug)
-    path = _PATH.objects(lesson_id=lesson.pk, user_id=user.pk or 0)
+    path = [PathStop(*row) for row in _PATH.rows(lesson_id=lesson.pk, user_id=user.pk or 0)]
     completed = None  # a guest's are in the session; staff may be reading a draft, off the path
     if user.is_authenticated and not user.is_staff:
         completed = {stop.pk for stop in path if stop.is_completed}
