@@ -6,11 +6,11 @@ arranges them, so the rules are testable without a database.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lessons.models import Layer, Owner, Responsibility, Service
+from srm_site.digest import content_digest
 from srm_site.prepared import PreparedRead
 
 
@@ -149,8 +149,7 @@ class MatrixContent:
 
     @property
     def version(self) -> str:
-        data = repr((self.services, self.layers, self.cells)).encode()
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
+        return content_digest(self.services, self.layers, self.cells)
 
     def service_objects(self) -> list[Service]:
         return [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch
@@ -32,6 +31,7 @@ from lessons.progress import (
     path_progress,
 )
 from quizzes.practice import Topic, lesson_question_pick
+from srm_site.digest import content_digest
 from srm_site.http import HtmxHttpRequest
 from srm_site.prepared import PreparedRead
 from srm_site.reverse import reverse_cached
@@ -128,7 +128,7 @@ def article_version(lesson: Lesson, services: list[Service]) -> str:
     """A digest of everything the lesson's cached fragments show: edit any of it, new key."""
     fields = [getattr(lesson, field.attname) for field in Lesson._meta.concrete_fields]
     links = [(service.pk, service.slug, service.name) for service in services]
-    return hashlib.blake2b(repr((fields, links)).encode(), digest_size=16).hexdigest()
+    return content_digest(fields, links)
 
 
 def _lesson_or_404(user, slug: str) -> Lesson:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.exams import NavigatorRow
+from srm_site.digest import content_digest
 
 register = template.Library()
 
@@ -15,8 +15,7 @@ register = template.Library()
 def question_version(question) -> str:
     """A digest of what a question card shows: any edit to the question is a new key."""
     choices = [(choice.pk, choice.text) for choice in question.choices.all()]
-    shown = repr((question.pk, question.stem, question.choose, choices)).encode()
-    return hashlib.blake2b(shown, digest_size=16).hexdigest()
+    return content_digest(question.pk, question.stem, question.choose, choices)
 
 
 @register.simple_tag

@@ -56,13 +56,13 @@ def main_nav(context) -> SafeString:
     page = (match and match.url_name) or ""
     user = context.get("user")
     signed_in = user is not None and user.is_authenticated
+    due = context.get("review_due")  # counted only when asked (see review_due)
     items = []
     for link in MAIN_NAV:
         if link.learners_only and not signed_in:
             continue
         current = ' aria-current="page"' if link.is_current(page) else ""
         badge = ""
-        due = context.get("review_due")  # counted only when asked (see review_due)
         if link.url_name == "quizzes:review" and due:
             hidden = '<span class="visually-hidden"> due</span>'
             badge = f' <span class="badge">{escape(due)}{hidden}</span>'
