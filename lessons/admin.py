@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from lessons.models import Control, Layer, Lesson, LessonProgress, Responsibility, Service
+
+# Sources are AWS pages, always https (also Django 6's default).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
-    fields = ["layer", "owner", "aws_part", "customer_part"]
+    formfield_overrides = HTTPS_LINKS
+    fields = ["layer", "owner", "aws_part", "customer_part", "source_url", "source_title"]
     ordering = ["layer__position"]
     extra = 0
     show_change_link = True
@@ -43,13 +48,18 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(admin.ModelAdmin):
-    list_display = ["service", "layer", "owner"]
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["service", "layer", "owner", "has_source"]
     list_editable = ["owner"]
     list_filter = ["owner", "service", "layer"]
     list_select_related = ["service", "layer"]
     search_fields = ["service__name", "layer__name", "aws_part", "customer_part"]
     ordering = ["service__position", "layer__position"]
     list_per_page = 150
+
+    @admin.display(boolean=True, description="source")
+    def has_source(self, cell: Responsibility) -> bool:
+        return bool(cell.source_url)
 
 
 @admin.register(Control)

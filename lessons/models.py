@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from lessons.sources import Source, validate_aws_source
 from srm_site.reverse import reverse_cached
 
 
@@ -67,6 +68,7 @@ class Service(models.Model):
         IAAS = "iaas", "Infrastructure (IaaS)"
         PAAS = "paas", "Managed platform (PaaS)"
         SERVERLESS = "serverless", "Serverless"
+        MANAGED_DESKTOP = "managed-desktop", "Managed virtual desktop"
         SAAS = "saas", "Software as a service (SaaS)"
 
     slug = models.SlugField(unique=True)
@@ -126,6 +128,17 @@ class Responsibility(models.Model):
     owner = models.CharField(max_length=10, choices=Owner.choices)
     aws_part = models.TextField("what AWS does")
     customer_part = models.TextField("what the customer does")
+    source_url = models.URLField(
+        "source",
+        max_length=400,
+        blank=True,
+        validators=[validate_aws_source],
+        help_text="The AWS page that supports this cell's owner and both texts (https, on "
+        "docs.aws.amazon.com, aws.amazon.com or repost.aws).",
+    )
+    source_title = models.CharField(
+        max_length=160, blank=True, help_text="The page's title, as learners see the link."
+    )
 
     objects = ResponsibilityQuerySet.as_manager()
 
@@ -148,6 +161,11 @@ class Responsibility(models.Model):
         return self.service.natural_key() + self.layer.natural_key()
 
     natural_key.dependencies = ["lessons.service", "lessons.layer"]
+
+    @property
+    def source_list(self) -> list[Source]:
+        """The cell's source as a list, like a question's (empty until one is set)."""
+        return [Source(url=self.source_url, title=self.source_title)] if self.source_url else []
 
     @property
     def owner_css(self) -> str:

@@ -13,8 +13,11 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from lessons.sources import SourceLinesField
 from quizzes.admin_bank import bank_urls, export_selected_csv, export_selected_json
 from quizzes.admin_weights import BlueprintWeightInline, weights_column
+from quizzes.bank import UNEXPLAINED_KEY_CHANGE
+from quizzes.corrections import correction_notify, correction_record, key_positions
 from quizzes.item_analysis import (
     MIN_ANSWERS_TO_JUDGE,
     TOO_EASY_ABOVE,
@@ -28,6 +31,7 @@ from quizzes.models import (
     Attempt,
     AttemptItem,
     Choice,
+    Correction,
     ExamBlueprint,
     LearnerProfile,
     Question,
@@ -35,8 +39,14 @@ from quizzes.models import (
     ReviewCard,
 )
 from quizzes.question_history import answer_keys
-from quizzes.validation import ChoiceDraft, question_problems
+from quizzes.validation import ChoiceDraft, question_problems, source_problems
 from quizzes.weights import with_weights
+
+KEY_MOVED_NEEDS_NOTE = (
+    "You moved the answer key of a published question. Say in one line under “Correction "
+    "note” what was wrong: learners who answered it will see it, and it is listed on the "
+    "public corrections page."
+)
 
 
 class ChoiceFormSet(BaseInlineFormSet):
@@ -75,6 +85,24 @@ class ChoiceFormSet(BaseInlineFormSet):
         )
         if problems:
             raise ValidationError(problems)
+        if self._key_moved_on_published() and not self.data.get("correction_note", "").strip():
+            raise ValidationError(KEY_MOVED_NEEDS_NOTE)
+
+    def _key_moved_on_published(self) -> bool:
+        if not self.instance.pk:
+            return False
+        before = Question.objects.filter(pk=self.instance.pk, status=Question.Status.PUBLISHED)
+        old_key = key_positions(before)
+        if not old_key:
+            return False
+        new_key = frozenset(
+            form.cleaned_data["position"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("is_correct")
+        )
+        return new_key != next(iter(old_key.values()))
 
     def _number_blank_positions(self) -> None:
         """Give each kept row without a position the next one after all the others."""
@@ -126,12 +154,38 @@ class OpenReportsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QuestionAdminForm(forms.ModelForm):
+    sources = SourceLinesField()
+    correction_note = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Only when fixing a mistake: one line for learners on what was wrong. It is "
+        "listed on the public corrections page; if the answer key moved, learners who answered "
+        "the question are told and see it again in review.",
+    )
+
+    class Meta:
+        model = Question
+        # The admin's fieldsets decide what is on the page; these are the model's own.
+        fields = ["ref", "status", "kind", "choose", "difficulty", "stem", "explanation"]
+        fields += ["sources", "lesson", "services", "layers"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "sources" in cleaned and "status" in cleaned:
+            for problem in source_problems(status=cleaned["status"], sources=cleaned["sources"]):
+                self.add_error("sources", problem)
+        return cleaned
+
+
 # A column of the History page (its heading is this text).
 KEY_COLUMN = "answer key at this version"
 
 
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
+    form = QuestionAdminForm
     # Kind, difficulty and lesson are filters: the list keeps room for the statistics.
     list_display = [
         "ref",
@@ -161,11 +215,30 @@ class QuestionAdmin(SimpleHistoryAdmin):
     history_list_display = [KEY_COLUMN]
     fieldsets = [
         (None, {"fields": ["ref", "status", "preview_link", "kind", "choose", "difficulty"]}),
-        ("Question", {"fields": ["stem", "explanation"]}),
+        ("Question", {"fields": ["stem", "explanation", "sources"]}),
         ("Where it belongs", {"fields": ["lesson", "services", "layers"]}),
         ("Statistics", {"fields": ["statistics"]}),
+        ("Correction", {"fields": ["correction_note"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Save the choices; a moved key or a correction note becomes a listed correction."""
+        question = form.instance
+        before = key_positions(Question.objects.filter(pk=question.pk)) if change else {}
+        super().save_related(request, form, formsets, change)
+        moved = bool(before) and key_positions(Question.objects.filter(pk=question.pk)) != before
+        note = form.cleaned_data.get("correction_note", "").strip()
+        if note or moved:
+            correction_record(
+                summary=note or UNEXPLAINED_KEY_CHANGE, question=question, key_changed=moved
+            )
+            self.message_user(
+                request,
+                "The correction is listed publicly"
+                + (" and learners who answered this question were told." if moved else "."),
+                messages.INFO,
+            )
 
     def get_urls(self):
         # Import and export (quizzes/admin_bank.py) go first: the changelist's
@@ -291,7 +364,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
             drafts = [ChoiceDraft(c.text, c.is_correct) for c in question.choices.all()]
             problems = question_problems(
                 kind=question.kind, choose=question.choose, choices=drafts
-            )
+            ) + source_problems(status=Question.Status.PUBLISHED, sources=question.sources)
             (broken if problems else ready).append(question)
         published = _status_set(request, ready, Question.Status.PUBLISHED, "Published")
         self.message_user(request, f"Published {published} question(s).", messages.SUCCESS)
@@ -299,7 +372,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request,
                 f"{len(broken)} question(s) were left as drafts because their choices "
-                "break the rules; open them to see what to fix.",
+                "break the rules or they name no AWS source; open them to see what to fix.",
                 messages.WARNING,
             )
 
@@ -477,3 +550,30 @@ class ReviewCardAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """The public list of corrections. A new one that moves a key tells who answered."""
+
+    list_display = ["corrected_on", "target", "summary", "key_changed"]
+    list_filter = ["key_changed", "corrected_on"]
+    list_select_related = ["question", "cell__service", "cell__layer", "lesson"]
+    search_fields = ["slug", "question_ref", "summary"]
+    autocomplete_fields = ["question"]
+    raw_id_fields = ["cell"]
+    readonly_fields = ["question_ref", "recorded_at"]
+    prepopulated_fields = {"slug": ["summary"]}
+
+    @admin.display(description="what")
+    def target(self, correction: Correction) -> str:
+        return correction.target_label
+
+    def save_model(self, request, obj: Correction, form, change) -> None:
+        if obj.question:
+            obj.question_ref = obj.question.ref
+        obj.key_changed = obj.key_changed and obj.question is not None
+        super().save_model(request, obj, form, change)
+        if not change and obj.key_changed:
+            told = correction_notify(obj)
+            self.message_user(request, f"{told} learner(s) who answered it were told.")

@@ -6,10 +6,15 @@ Format (version 1)::
       {"ref": "k-001", "stem": "…", "kind": "single|multiple|owner", "choose": 1,
        "explanation": "…", "difficulty": 1, "lesson": "ec2",
        "services": ["ec2"], "layers": ["guest-os"], "status": "published|draft",
+       "sources": [{"url": "https://docs.aws.amazon.com/…", "title": "…"}],
+       "correction": "optional: one line for learners when this import fixes a mistake",
        "choices": [{"text": "…", "is_correct": true, "rationale": "…"}, …]}, …]}
 
 An import is checked as a whole first: if any question has a problem, nothing is
-written and every problem is reported with the question's position and ref.
+written and every problem is reported with the question's position and ref. A
+published question must name at least one AWS page in "sources". An import that
+moves a known question's key records a correction (its "correction" line, or a
+general one), which tells the learners who had answered it.
 """
 
 from __future__ import annotations
@@ -21,8 +26,13 @@ from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lessons.models import Layer, Lesson, Service
+from quizzes.corrections import correction_record, key_positions
 from quizzes.models import Choice, Question
-from quizzes.validation import ChoiceDraft, question_problems
+from quizzes.validation import ChoiceDraft, question_problems, source_problems
+
+UNEXPLAINED_KEY_CHANGE = (
+    "The answer key was corrected to match AWS documentation; see the explanation and its source."
+)
 
 FORMAT = "srm-academy-questions"
 VERSION = 1
@@ -71,6 +81,7 @@ def bank_export(questions=None) -> dict:
                 "kind": q.kind,
                 "choose": q.choose,
                 "explanation": q.explanation,
+                "sources": q.sources,
                 "difficulty": q.difficulty,
                 "lesson": q.lesson.slug,
                 "services": [s.slug for s in q.services.all()],
@@ -125,6 +136,14 @@ def _problems(data: object) -> list[str]:
             problems.append(f"{where}: difficulty must be 1, 2 or 3.")
         if item.get("status", "draft") not in Question.Status.values:
             problems.append(f"{where}: status must be draft or published.")
+        problems += [
+            f"{where}: {problem}"
+            for problem in source_problems(
+                status=item.get("status", "draft"), sources=item.get("sources", [])
+            )
+        ]
+        if not isinstance(item.get("correction", ""), str):
+            problems.append(f"{where}: “correction” must be one line of text.")
         choices = item["choices"]
         if not all(isinstance(c, dict) and isinstance(c.get("text"), str) for c in choices):
             problems.append(f"{where}: every choice needs a text.")
@@ -154,6 +173,7 @@ def bank_import(*, data: object) -> ImportResult:
             ref__in=[i["ref"] for i in data["questions"]]
         ).prefetch_related("choices")
     }
+    keys_before = key_positions(Question.objects.filter(ref__in=existing))
     created_refs: list[str] = []
     updated_refs: list[str] = []
     for item in data["questions"]:
@@ -163,10 +183,19 @@ def bank_import(*, data: object) -> ImportResult:
             setattr(question, field, item[field])
         question.lesson = lessons[item["lesson"]]
         question.status = item.get("status", Question.Status.DRAFT)
+        question.sources = item.get("sources", [])
         question.save()
         question.services.set([services[slug] for slug in item.get("services", [])])
         question.layers.set([layers[slug] for slug in item.get("layers", [])])
         _choices_replace(question, item["choices"], is_new=question.ref not in existing)
+    keys_after = key_positions(Question.objects.filter(ref__in=keys_before))
+    for item in data["questions"]:
+        ref, note = item["ref"], item.get("correction", "").strip()
+        moved = ref in keys_before and keys_after[ref] != keys_before[ref]
+        if moved or (note and ref in existing):
+            correction_record(
+                summary=note or UNEXPLAINED_KEY_CHANGE, question=existing[ref], key_changed=moved
+            )
     return ImportResult(
         created=len(created_refs),
         updated=len(updated_refs),

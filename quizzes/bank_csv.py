@@ -5,7 +5,10 @@ One row per question. The question columns carry the keys of the JSON format
 ``|``; then come numbered choice columns::
 
     ref,kind,choose,difficulty,status,lesson,services,layers,stem,explanation,
-    choice_1_text,choice_1_correct,choice_1_rationale,choice_2_text,…
+    sources,correction,choice_1_text,choice_1_correct,choice_1_rationale,choice_2_text,…
+
+``sources`` holds one AWS page per line of the cell (the link, a space, the
+title); ``correction`` is optional (see quizzes/bank.py).
 
 ``choice_N_correct`` is ``yes`` or ``no``. A choice whose three cells are blank
 is skipped, so questions with fewer choices than the widest one simply leave
@@ -24,6 +27,7 @@ import csv
 import io
 import re
 
+from lessons.sources import sources_from_lines, sources_to_lines
 from quizzes.bank import FORMAT, VERSION, BankImportError
 
 QUESTION_COLUMNS = [
@@ -37,6 +41,8 @@ QUESTION_COLUMNS = [
     "layers",
     "stem",
     "explanation",
+    "sources",
+    "correction",
 ]
 REQUIRED_COLUMNS = ["ref", "kind", "choose", "difficulty", "lesson", "stem", "explanation"]
 LIST_COLUMNS = ("services", "layers")
@@ -59,10 +65,7 @@ def bank_to_csv(data: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(QUESTION_COLUMNS + choice_columns(widest))
     for item in questions:
-        row = [
-            " ".join(item.get(column, [])) if column in LIST_COLUMNS else str(item.get(column, ""))
-            for column in QUESTION_COLUMNS
-        ]
+        row = [_cell_text(item, column) for column in QUESTION_COLUMNS]
         for choice in item["choices"]:
             row += [
                 choice["text"],
@@ -72,6 +75,14 @@ def bank_to_csv(data: dict) -> str:
         row += [""] * (len(CHOICE_PARTS) * (widest - len(item["choices"])))
         writer.writerow(row)
     return out.getvalue()
+
+
+def _cell_text(item: dict, column: str) -> str:
+    if column in LIST_COLUMNS:
+        return " ".join(item.get(column, []))
+    if column == "sources":
+        return sources_to_lines(item.get("sources", []))
+    return str(item.get(column, ""))
 
 
 def bank_from_csv(content: bytes | str) -> dict:
@@ -175,11 +186,13 @@ def _question(
             except ValueError:
                 problems.append(f"{where}: “{name}” must be a whole number, not “{value}”.")
                 item[name] = value
-        elif name == "status":
+        elif name in ("status", "correction"):
             if value.strip():
                 item[name] = value.strip()
         elif name in ("stem", "explanation"):
             item[name] = value
+        elif name == "sources":
+            item[name] = sources_from_lines(value)
         else:
             item[name] = value.strip()
     item["choices"] = []

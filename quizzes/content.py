@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
+from lessons.models import Lesson, Responsibility
 from lessons.services import SUBJECT_FIXTURES
-from quizzes.models import Choice, Question
+from quizzes.bank import UNEXPLAINED_KEY_CHANGE
+from quizzes.corrections import correction_record, key_positions
+from quizzes.models import Choice, Correction, Question
 
 QUESTION_FIXTURES = [
     "questions_concepts",
@@ -15,6 +23,8 @@ QUESTION_FIXTURES = [
     "blueprints",
 ]
 SHIPPED_FIXTURES = [*SUBJECT_FIXTURES, *QUESTION_FIXTURES]
+# Read by `corrections_load`, not `loaddata`: a new entry must reach the learners it affects.
+CORRECTIONS_FIXTURE = "corrections.json"
 
 
 @transaction.atomic
@@ -24,8 +34,65 @@ def content_load(*, verbosity: int = 0) -> None:
     Fixtures name rows by slug or ref (natural keys), so a second load updates
     the same rows instead of adding copies.
     """
+    keys_before = key_positions(Question.objects.all())
     call_command("loaddata", *SHIPPED_FIXTURES, verbosity=verbosity)
     history_begin(Question, Choice)
+    corrections_load(keys_before=keys_before)
+
+
+def corrections_load(*, keys_before: dict[str, frozenset[int]]) -> list[Correction]:
+    """Record the shipped corrections this database has not seen; returns the new ones.
+
+    A question whose key moved in this load without a shipped correction still
+    gets one (worded generally), so no learner who answered it misses the news.
+    In a new database nobody has answered anything, so the list is all it fills.
+    """
+    path = Path(settings.FIXTURE_DIRS[0]) / CORRECTIONS_FIXTURE
+    rows = [row["fields"] for row in json.loads(path.read_text(encoding="utf-8"))]
+    known = set(Correction.objects.values_list("slug", flat=True))
+    moved = {
+        ref
+        for ref, key in key_positions(Question.objects.filter(ref__in=keys_before)).items()
+        if key != keys_before[ref]
+    }
+    created = []
+    for row in rows:
+        if row["slug"] in known:
+            continue
+        question = Question.objects.filter(ref=row.get("question") or "").first()
+        key_changed = bool(row.get("key_changed")) and question is not None
+        if key_changed:
+            moved.discard(question.ref)
+        created.append(
+            correction_record(
+                slug=row["slug"],
+                corrected_on=date.fromisoformat(row["corrected_on"]),
+                summary=row["summary"],
+                question=question,
+                cell=_cell(row.get("cell")),
+                lesson=Lesson.objects.filter(slug=row.get("lesson") or "").first(),
+                key_changed=key_changed,
+            )
+        )
+    for ref in sorted(moved):
+        created.append(
+            correction_record(
+                summary=UNEXPLAINED_KEY_CHANGE,
+                question=Question.objects.get(ref=ref),
+                key_changed=True,
+            )
+        )
+    return created
+
+
+def _cell(natural_key: list[str] | None) -> Responsibility | None:
+    if not natural_key:
+        return None
+    return (
+        Responsibility.objects.select_related("service", "layer")
+        .filter(service__slug=natural_key[0], layer__slug=natural_key[1])
+        .first()
+    )
 
 
 def history_begin(*models) -> int:

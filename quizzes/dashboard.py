@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from lessons.models import Layer, Lesson, Service
+from quizzes.corrections import notices_for
 from quizzes.exams import scaled_score
 from quizzes.models import Attempt, AttemptItem, PracticeAnswer, Question, ReviewCard
 from quizzes.results import Area, Breakdown
@@ -376,6 +377,7 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         .order_by("-lapses")[:5]
     )
     return {
+        "notices": list(notices_for(user)),
         "lessons": lessons,
         "practice": Tally(right=practice["right"], total=practice["total"]),
         "exams": exams,

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from lessons.models import Layer, Lesson, Responsibility, Service, SlugQuerySet
+from lessons.sources import Source, sources_from_data, validate_source_list
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -68,6 +70,13 @@ class Question(models.Model):
         default=1, help_text="How many choices the learner must pick (1 unless multiple)."
     )
     explanation = models.TextField(help_text="Why the key is right; shown after answering.")
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_source_list],
+        help_text="The AWS pages that support the key and the explanation; shown after "
+        "answering. A question can't be published without one.",
+    )
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, default=Difficulty.APPLY
     )
@@ -103,6 +112,10 @@ class Question(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.ref,)
+
+    @property
+    def source_list(self) -> list[Source]:
+        return sources_from_data(self.sources)
 
 
 class ChoiceQuerySet(models.QuerySet):
@@ -478,3 +491,95 @@ class ReviewCard(models.Model):
     @property
     def is_leech(self) -> bool:
         return self.lapses >= self.LEECH_LAPSES
+
+
+class CorrectionQuerySet(SlugQuerySet):
+    def key_changes(self) -> CorrectionQuerySet:
+        return self.filter(key_changed=True, question__isnull=False)
+
+
+class Correction(models.Model):
+    """A fix to shipped content, listed publicly with its date and a one-line reason.
+
+    When it moves a question's key, every learner who had answered that question
+    gets a `CorrectionNotice` and their review card for it starts again
+    (`quizzes.corrections.correction_record`).
+    """
+
+    slug = models.SlugField(unique=True, max_length=80, help_text="Stable id, e.g. 2026-12-p-039.")
+    corrected_on = models.DateField(help_text="The day the content was corrected.")
+    question = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+    )
+    question_ref = models.SlugField(
+        blank=True, db_index=False, help_text="The question's ref; kept if it is deleted."
+    )
+    cell = models.ForeignKey(
+        Responsibility,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        verbose_name="matrix cell",
+    )
+    lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    summary = models.CharField(
+        max_length=300, help_text="One line for learners: what was wrong and what is right now."
+    )
+    key_changed = models.BooleanField(
+        default=False,
+        help_text="The question's answer key moved: learners who answered it "
+        "are told and see it again in review.",
+    )
+    # When this site recorded it: exam results from before it get a "since corrected" note.
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_on", "-recorded_at", "slug"]
+
+    def __str__(self) -> str:
+        return f"{self.corrected_on:%Y-%m-%d} {self.target_label}: {self.summary[:60]}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def target_label(self) -> str:
+        """What was corrected, in words: a question's ref, a matrix cell, a lesson."""
+        if self.question_ref:
+            return f"Question {self.question_ref}"
+        if self.cell_id:
+            return f"Matrix: {self.cell.service.short_name} · {self.cell.layer.name}"
+        if self.lesson_id:
+            return f"Lesson: {self.lesson.title}"
+        return "Content"
+
+
+class CorrectionNotice(models.Model):
+    """Tells one learner that a question they answered had its key corrected."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="correction_notices"
+    )
+    correction = models.ForeignKey(Correction, on_delete=models.CASCADE, related_name="notices")
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "correction"], name="one_notice_per_learner_and_correction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.correction}"

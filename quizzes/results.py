@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from lessons.models import Layer, Lesson, Service
+from quizzes.corrections import corrected_since
 from quizzes.models import Attempt, AttemptItem
 from quizzes.snapshots import LessonLink, snapshot_choices, snapshot_lesson
 
@@ -104,9 +105,12 @@ def attempt_breakdown(items: Iterable[AttemptItem]) -> Breakdown:
     )
 
 
-def review_items(items: Iterable[AttemptItem], *, show: str) -> list[AttemptItem]:
+def review_items(
+    items: Iterable[AttemptItem], *, show: str, corrected: frozenset[int] = frozenset()
+) -> list[AttemptItem]:
     """The items the review filter keeps, each with `shown_choices` (the snapshot's, in
-    the order the learner saw them) and `lesson_link` (the snapshot's lesson)."""
+    the order the learner saw them), `lesson_link` (the snapshot's lesson) and
+    `corrected_since` (its question's key was corrected after the attempt began)."""
     kept = [
         item
         for item in items
@@ -117,6 +121,7 @@ def review_items(items: Iterable[AttemptItem], *, show: str) -> list[AttemptItem
     for item in kept:
         item.shown_choices = snapshot_choices(item.snapshot, item.choice_order)
         item.lesson_link = snapshot_lesson(item.snapshot)
+        item.corrected_since = item.question_id in corrected
     return kept
 
 
@@ -130,10 +135,14 @@ def result_context(*, attempt: Attempt, items: list[AttemptItem], show: str) -> 
     """Everything the result page shows, from the attempt's items and their snapshots."""
     show = show if show in REVIEW_FILTERS else "all"
     minutes, seconds = time_used(attempt)
+    corrected = corrected_since(
+        question_ids=[item.question_id for item in items if item.question_id],
+        moment=attempt.started_at,
+    )
     return {
         "attempt": attempt,
         "items": items,
-        "review": review_items(items, show=show),
+        "review": review_items(items, show=show, corrected=frozenset(corrected)),
         "show": show,
         "filters": REVIEW_FILTERS,
         "breakdown": attempt_breakdown(items),

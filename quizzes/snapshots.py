@@ -1,7 +1,7 @@
 """What a learner saw: a question frozen into an exam attempt when it starts.
 
 An AttemptItem keeps its question's stem, choices (with the key and the
-rationales), explanation, lesson and tags as they were, so an instructor who
+rationales), explanation, sources, lesson and tags as they were, so an instructor who
 later edits or deletes the question changes nothing in a past review or score.
 """
 
@@ -25,6 +25,7 @@ def question_snapshot(question: Question) -> dict:
         "kind": question.kind,
         "choose": question.choose,
         "explanation": question.explanation,
+        "sources": question.sources,
         "lesson": {"slug": question.lesson.slug, "title": question.lesson.title},
         "services": [{"slug": s.slug, "name": s.name} for s in question.services.all()],
         "layers": [{"slug": layer.slug, "name": layer.name} for layer in question.layers.all()],

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from quizzes import classify_views, dashboard_views, exam_views, review_views, views
+from quizzes import (
+    classify_views,
+    correction_views,
+    dashboard_views,
+    exam_views,
+    review_views,
+    views,
+)
 
 app_name = "quizzes"
 
@@ -39,6 +46,12 @@ urlpatterns = [
     path("practice/questions/<int:pk>/report", views.question_report, name="question_report"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("review/", review_views.review, name="review"),
+    path("corrections/", correction_views.correction_list, name="corrections"),
+    path(
+        "corrections/notices/<int:pk>/dismiss",
+        correction_views.correction_notice_dismiss,
+        name="correction_notice_dismiss",
+    ),
     path("exams/", exam_views.exam_list, name="exam_list"),
     path("exams/<slug:slug>/start", exam_views.exam_start, name="exam_start"),
     path("attempts/<int:pk>/", exam_views.attempt_detail, name="attempt_detail"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lessons.sources import AWS_SOURCE_HOSTS, source_list_problems
+
 OWNER_CHOICES = ("AWS", "Customer", "Shared")
 
 
@@ -46,4 +48,15 @@ def question_problems(*, kind: str, choose: int, choices: Sequence[ChoiceDraft])
             problems.append("A multiple-answer question needs at least one wrong choice.")
     elif kind not in ("single", "owner"):
         problems.append(f"Unknown kind “{kind}”: use single, multiple or owner.")
+    return problems
+
+
+def source_problems(*, status: str, sources: object) -> list[str]:
+    """A question's sources: AWS pages only, and at least one before learners see it."""
+    problems = source_list_problems(sources)
+    if status == "published" and not problems and not sources:
+        problems.append(
+            "A published question needs at least one source: an https link to the AWS page "
+            "that supports its key (" + ", ".join(AWS_SOURCE_HOSTS) + ")."
+        )
     return problems

@@ -22,6 +22,7 @@ from quizzes.models import (
     Attempt,
     AttemptItem,
     Choice,
+    CorrectionNotice,
     LearnerProfile,
     PracticeAnswer,
     QuestionReport,
@@ -111,7 +112,7 @@ def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]
 
 
 def learner_export(user: AbstractUser) -> dict[str, Any]:
-    """Everything kept about one learner, as a JSON-ready dict (ten queries, any history)."""
+    """Everything kept about one learner, as a JSON-ready dict (eleven queries, any history)."""
     texts = _choice_texts(user)
     profile = LearnerProfile.objects.filter(user=user).values("time_multiplier").first()
     lessons = (
@@ -152,6 +153,16 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
         .order_by("created_at", "pk")
         .values("reason", "note", "created_at", "resolved_at", question_ref=F("question__ref"))
     )
+    notices = (
+        CorrectionNotice.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values(
+            "created_at",
+            "dismissed_at",
+            question_ref=F("correction__question_ref"),
+            summary=F("correction__summary"),
+        )
+    )
     username = user.get_username()
     sign_ins = (
         AccessLog.objects.filter(username=username)
@@ -181,6 +192,7 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
             _plain({**row, "state": ReviewCard.State(row["state"]).label}) for row in cards
         ],
         "question_reports": [_plain(row) for row in reports],
+        "correction_notices": [_plain(row) for row in notices],
         # Kept by the login lockout (django-axes), by username.
         "sign_ins": [_plain(row) for row in sign_ins],
         "failed_sign_ins": [_plain(row) for row in failed_sign_ins],

@@ -112,6 +112,14 @@ class QuestionFactory(DjangoModelFactory):
     kind = Question.Kind.SINGLE
     choose = 1
     explanation = "Because of the layer it sits on."
+    sources = factory.LazyFunction(
+        lambda: [
+            {
+                "url": "https://aws.amazon.com/compliance/shared-responsibility-model/",
+                "title": "Shared Responsibility Model",
+            }
+        ]
+    )
     difficulty = 2
     lesson = factory.SubFactory(LessonFactory)
     status = Question.Status.PUBLISHED

@@ -37,7 +37,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"  # UserFactory's
-EXPORT_QUERIES = 10
+EXPORT_QUERIES = 11
 
 
 @pytest.fixture

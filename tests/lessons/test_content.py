@@ -1,19 +1,16 @@
-"""The shipped content: complete, idempotent to load, and in our own words."""
+"""The shipped content: complete, idempotent to load, and sourced."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from django.conf import settings
 from django.db.models import Count
 
 from lessons.markdown import render_markdown
 from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
+from lessons.sources import is_aws_source
 from quizzes.content import content_load
-from tests.conftest import skip_or_fail_under_ci
-from tests.seeds import find_seeds_dir, seed_runs, shared_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -97,33 +94,6 @@ def test_loading_twice_changes_nothing(shipped_content):
     assert snapshot() == before
 
 
-@pytest.fixture(scope="module")
-def runs() -> set[str]:
-    """Every 12-word run of the seeds. Missing seeds skip locally but fail under CI."""
-    seeds_dir = find_seeds_dir()
-    if seeds_dir is None:
-        skip_or_fail_under_ci("../shared/seeds is not beside this checkout (or set SRM_SEEDS_DIR)")
-    return seed_runs(seeds_dir)
-
-
-def test_no_fixture_shares_a_twelve_word_run_with_a_seed(runs):
-    problems = []
-    for path in sorted(settings.FIXTURE_DIRS[0].glob("*.json")):
-        for row in json.loads(path.read_text(encoding="utf-8")):
-            for field, value in row["fields"].items():
-                if isinstance(value, str) and (found := shared_runs(value, runs)):
-                    problems.append(f"{path.name} {row['model']} {field}: {found[0]!r}")
-    assert problems == []
-
-
-def test_no_template_shares_a_twelve_word_run_with_a_seed(runs):
-    problems = []
-    for path in sorted(settings.TEMPLATES[0]["DIRS"][0].rglob("*.html")):
-        if found := shared_runs(path.read_text(encoding="utf-8"), runs):
-            problems.append(f"{path.name}: {found[0]!r}")
-    assert problems == []
-
-
 REQUIRED_LESSON_TOPICS = {
     "shared-responsibility-in-one-line", "what-aws-always-owns", "what-the-customer-always-owns",
     "control-types", "abstraction-spectrum", "ec2", "containers-ecs-fargate", "rds", "dynamodb",
@@ -156,7 +126,7 @@ def test_every_shipped_lesson_has_every_part(shipped_content):
         assert has_table or has_scenario, f"{where}: no table or worked scenario"
         assert len(lesson.takeaway_list) >= 3, f"{where}: fewer than 3 takeaways"
         links = re.findall(r'href="([^"]+)"', render_markdown(lesson.further_reading))
-        assert links and all(link.startswith("https://aws.amazon.com/") for link in links), where
+        assert links and all(is_aws_source(link) for link in links), where
         assert lesson.services.exists(), f"{where}: no related service"
         for prerequisite in lesson.prerequisites.all():
             assert positions[prerequisite.slug] < lesson.position, f"{where}: prerequisite later"

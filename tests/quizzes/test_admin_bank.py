@@ -95,7 +95,7 @@ def test_csv_round_trip_of_the_shipped_bank(shipped_content):
 
 def test_csv_has_one_row_per_question_and_numbered_choice_columns(bank):
     header = bank_to_csv(bank_export()).splitlines()[0].split(",")
-    assert header[:10] == [
+    assert header[:12] == [
         "ref",
         "kind",
         "choose",
@@ -106,9 +106,11 @@ def test_csv_has_one_row_per_question_and_numbered_choice_columns(bank):
         "layers",
         "stem",
         "explanation",
+        "sources",
+        "correction",
     ]
     # The multiple-answer question has five choices, the widest.
-    assert header[10:13] == ["choice_1_text", "choice_1_correct", "choice_1_rationale"]
+    assert header[12:15] == ["choice_1_text", "choice_1_correct", "choice_1_rationale"]
     assert header[-1] == "choice_5_rationale"
 
 

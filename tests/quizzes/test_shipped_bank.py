@@ -18,8 +18,8 @@ CANONICAL_SERVICES = [
     "ec2", "rds", "lambda", "s3", "dynamodb", "ecs-ec2", "fargate", "vpc", "iam", "workspaces"
 ]  # fmt: skip
 
-# Every example or trap the seeds use, found by the words its scenario must contain.
-SEED_SCENARIOS = {
+# Every classic scenario of the exam's Task 2.1, found by the words its stem must contain.
+CLASSIC_SCENARIOS = {
     "unpatched EC2 operating system": [r"\bEC2\b", r"patch"],
     "data-centre power failure": [r"power"],
     "public S3 bucket": [r"bucket", r"public"],
@@ -85,10 +85,10 @@ def test_every_question_is_exam_shaped_and_fully_explained(bank):
             assert re.search(r"choose (two|three|four|\d)", question.stem, re.I), question.ref
 
 
-def test_every_seed_scenario_is_asked(bank):
+def test_every_classic_scenario_is_asked(bank):
     missing = [
         name
-        for name, patterns in SEED_SCENARIOS.items()
+        for name, patterns in CLASSIC_SCENARIOS.items()
         if not any(all(re.search(p, q.stem, re.I) for p in patterns) for q in bank)
     ]
     assert missing == []

@@ -205,7 +205,8 @@ def test_the_data_migration_fills_a_missing_snapshot(user, blueprint):
     migration = importlib.import_module("quizzes.migrations.0008_fill_attempt_snapshots")
     migration.fill(apps, None)
     item.refresh_from_db()
-    assert item.snapshot == snapshot
+    # Snapshots of that migration's day had no sources; a result page shows none for them.
+    assert item.snapshot == {key: value for key, value in snapshot.items() if key != "sources"}
 
 
 def test_practice_answers_outlive_a_deleted_question(admin_client, user, blueprint):
