@@ -56,7 +56,7 @@ def _question_post(lesson: Lesson, choices: list[tuple[str, bool]], **overrides)
         "difficulty": "2",
         "stem": "Who patches the guest OS on EC2?",
         "explanation": "The customer manages the OS on EC2.",
-        "sources": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html EC2 security",
+        "sources": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html EC2",
         "lesson": str(lesson.pk),
         "choices-TOTAL_FORMS": str(len(choices)),
         "choices-INITIAL_FORMS": "0",
