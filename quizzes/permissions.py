@@ -13,7 +13,7 @@ from django.apps import apps as global_apps
 
 GROUP = "Instructors"
 # (app label, model) pairs instructors author: add, change, delete and view.
-AUTHORING = [("quizzes", "blueprintweight")]
+AUTHORING = [("quizzes", "blueprintweight"), ("quizzes", "correction")]
 ACTIONS = ("add", "change", "delete", "view")
 
 

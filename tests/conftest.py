@@ -46,7 +46,7 @@ def _plain_static_storage(settings):
 def _content_models() -> list:
     """Every table the shipped fixtures fill, parents before children."""
     from lessons.models import Control, Layer, Lesson, Responsibility, Service
-    from quizzes.models import Choice, ExamBlueprint, Question
+    from quizzes.models import Choice, Correction, ExamBlueprint, Question
 
     # Lessons first: layers and services point to the lesson that teaches them.
     return [
@@ -62,6 +62,7 @@ def _content_models() -> list:
         Question.layers.through,
         Choice,
         ExamBlueprint,
+        Correction,
     ]
 
 
