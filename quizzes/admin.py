@@ -569,6 +569,11 @@ class CorrectionAdmin(admin.ModelAdmin):
     def target(self, correction: Correction) -> str:
         return correction.target_label
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Learners were told (or not) when it was recorded; what it corrected stays put.
+        fixed = ["question", "cell", "lesson", "key_changed"] if obj else []
+        return [*self.readonly_fields, *fixed]
+
     def save_model(self, request, obj: Correction, form, change) -> None:
         if obj.question:
             obj.question_ref = obj.question.ref

@@ -324,3 +324,32 @@ def test_the_learner_data_export_holds_their_notices():
         (question.ref, "Fixed the key.")
     ]
     assert learner_export(UserFactory())["correction_notices"] == []
+
+
+def test_an_instructor_records_a_correction_in_the_admin_and_learners_are_told():
+    question = QuestionFactory()
+    learner = UserFactory()
+    question_answer(user=learner, question=question, selected=[str(key_of(question)[0])])
+    instructor = UserFactory(is_staff=True)
+    instructor.groups.add(Group.objects.get(name="Instructors"))
+    client = Client()
+    client.force_login(instructor)
+    response = client.post(
+        reverse("admin:quizzes_correction_add"),
+        {
+            "slug": "fix-1",
+            "corrected_on": "2026-12-03",
+            "question": question.pk,
+            "summary": "The key was wrong.",
+            "key_changed": "on",
+            "recorded_at_0": "2026-12-03",
+            "recorded_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    correction = Correction.objects.get(slug="fix-1")
+    assert correction.question_ref == question.ref
+    assert CorrectionNotice.objects.filter(user=learner, correction=correction).exists()
+    page = client.get(reverse("admin:quizzes_correction_change", args=[correction.pk]))
+    assert page.status_code == 200
+    assert 'name="key_changed"' not in page.content.decode()
