@@ -40,6 +40,11 @@ def test_instructor_authors_and_publishes_then_a_learner_practises(
     page.locator("#id_kind").select_option("owner")
     page.locator("#id_stem").fill("A team leaves an S3 bucket open to the internet. Who fixes it?")
     page.locator("#id_explanation").fill("Bucket access settings are configured by the customer.")
+    # A question is published only with an AWS page behind it.
+    page.locator("#id_sources").fill(
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
+        " Blocking public access to your Amazon S3 storage"
+    )
     page.locator("#id_lesson").select_option(label="E2E lesson")
     page.get_by_text("Add another Choice").click()
     for i, (text, correct) in enumerate([("AWS", False), ("Customer", True), ("Shared", False)]):
