@@ -62,3 +62,30 @@ def test_after_an_exam_the_dashboard_maps_mastery_and_review_serves_a_due_card(
     page.get_by_role("link", name="Next question").click()
     page.get_by_role("heading", name="Review", exact=True).wait_for()
     assert page.locator("#practice-tally").inner_text().startswith("This session on this topic: 1")
+
+
+def test_a_corrected_question_is_announced_and_the_notice_can_be_put_away(
+    page, site, django_user_model
+):
+    from quizzes.corrections import correction_record
+    from quizzes.models import CorrectionNotice, Question
+    from quizzes.practice import question_answer
+
+    learner = django_user_model.objects.create_user("told", "t@example.com", PASSWORD)
+    question = Question.objects.published().get(ref="p-039")
+    key = next(c for c in question.choices.all() if c.is_correct)
+    question_answer(user=learner, question=question, selected=[str(key.pk)])
+    correction_record(summary="The key now matches AWS docs.", question=question, key_changed=True)
+
+    page.goto(f"{site}/accounts/login/?next=/dashboard/")
+    page.get_by_label("Username").fill("told")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    notice = page.locator(".notice--correction")
+    expect(notice).to_contain_text("The key now matches AWS docs.")
+    assert_accessible(page)
+    page.evaluate("window.__noReload = true")
+    notice.get_by_role("button", name="Got it, hide this").click()
+    expect(page.locator(".notice--correction")).to_have_count(0)
+    assert page.evaluate("window.__noReload") is True  # htmx, not a reload
+    assert CorrectionNotice.objects.get(user=learner).dismissed_at is not None

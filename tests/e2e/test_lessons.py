@@ -56,6 +56,9 @@ def test_mark_complete_works_with_javascript_off(browser, site):
         "/lessons/",
         "/lessons/s3/",
         "/lessons/exam-traps/",
+        "/lessons/saas-workspaces/",  # the misconception note
+        "/matrix/workspaces/",  # a source under every layer
+        "/corrections/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password_reset/",
