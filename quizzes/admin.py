@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,8 +17,14 @@ from simple_history.utils import bulk_update_with_history
 
 from lessons.sources import SourceLinesField
 from quizzes.admin_bank import bank_urls, export_selected_csv, export_selected_json
-from quizzes.admin_weights import BlueprintWeightInline, weights_column
+from quizzes.admin_weights import (
+    BlueprintListForm,
+    BlueprintWeightInline,
+    pool_table,
+    weights_column,
+)
 from quizzes.bank import UNEXPLAINED_KEY_CHANGE
+from quizzes.blueprint_pool import THIN_BELOW, exam_pool_coverage
 from quizzes.corrections import correction_notify, correction_record, key_positions
 from quizzes.item_analysis import (
     MIN_ANSWERS_TO_JUDGE,
@@ -141,6 +149,30 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+class UnpickedDistractorFilter(admin.SimpleListFilter):
+    """Exam-style items with a wrong choice nobody picks: a distractor to rewrite."""
+
+    title = "item quality"
+    parameter_name = "quality"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "unpicked",
+                f"Exam-style, a distractor never chosen ({MIN_ANSWERS_TO_JUDGE}+ answers)",
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unpicked":
+            return queryset.filter(
+                pk__in=Question.objects.exam_shaped().values("pk"),
+                answered__gte=MIN_ANSWERS_TO_JUDGE,
+                min_distractor_picks=0,
+            )
+        return queryset
+
+
 class OpenReportsFilter(admin.SimpleListFilter):
     title = "reports"
     parameter_name = "reports"
@@ -202,6 +234,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         "kind",
         "difficulty",
         OpenReportsFilter,
+        UnpickedDistractorFilter,
         "services",
         "layers",
         "lesson",
@@ -241,9 +274,27 @@ class QuestionAdmin(SimpleHistoryAdmin):
             )
 
     def get_urls(self):
-        # Import and export (quizzes/admin_bank.py) go first: the changelist's
-        # "<object_id>/" pattern would otherwise catch them.
-        return bank_urls(self) + super().get_urls()
+        # Import, export and coverage go first: the changelist's "<object_id>/"
+        # pattern would otherwise catch them.
+        coverage = path(
+            "coverage/",
+            self.admin_site.admin_view(self.coverage_view),
+            name="quizzes_question_coverage",
+        )
+        return [coverage, *bank_urls(self), *super().get_urls()]
+
+    def coverage_view(self, request) -> TemplateResponse:
+        """How many exam-style questions each service and layer has: where the bank is thin."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Exam-style questions per service and layer",
+            "coverage": exam_pool_coverage(),
+            "thin_below": THIN_BELOW,
+        }
+        return TemplateResponse(request, "admin/quizzes/question/coverage.html", context)
 
     def get_queryset(self, request) -> QuerySet[Question]:
         # A subquery, not a join: a GROUP BY would make the database compute the
@@ -458,6 +509,10 @@ class ExamBlueprintAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title", "slug"]
     inlines = [BlueprintWeightInline]
+    readonly_fields = [pool_table]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=BlueprintListForm, **kwargs)
 
     def get_queryset(self, request) -> QuerySet[ExamBlueprint]:
         return with_weights(super().get_queryset(request))

@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
 
+from quizzes.blueprint_pool import blueprint_pool
 from quizzes.models import BlueprintWeight, ExamBlueprint
 from quizzes.weights import weights_summary
 
@@ -32,23 +34,35 @@ class BlueprintWeightForm(forms.ModelForm):
 
 
 class BlueprintWeightFormSet(BaseInlineFormSet):
-    """Refuses weights that reserve more than the whole exam."""
+    """Refuses weights that reserve more than the whole exam, and a published blueprint
+    that the bank's exam-style questions cannot fill."""
 
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
-        total = sum(
-            form.cleaned_data.get("percent") or 0
-            for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
-        )
+        kept = [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        total = sum(form.cleaned_data.get("percent") or 0 for form in kept)
         if total > 100:
             raise ValidationError(
                 f"These weights add up to {total} %; together they can reserve at most "
                 "100 % of the exam's questions. Lower some of them.",
                 code="over_100",
             )
+        # The blueprint form has been applied to `instance`: its count and "published"
+        # are the ones being saved.
+        if self.instance.published:
+            pool = blueprint_pool(
+                question_count=self.instance.question_count or 0,
+                weights=[form.instance for form in kept],
+            )
+            if problems := pool.problems():
+                raise ValidationError(
+                    [*problems, "Publish more exam-style questions, or save it unpublished."],
+                    code="pool_too_small",
+                )
 
 
 class BlueprintWeightInline(admin.TabularInline):
@@ -72,3 +86,32 @@ class BlueprintWeightInline(admin.TabularInline):
 def weights_column(blueprint: ExamBlueprint) -> str:
     """ "EC2 30 %, IAM 20 %", or a dash."""
     return weights_summary(blueprint.weights.all(), percent_first=False) or "—"
+
+
+class BlueprintListForm(forms.ModelForm):
+    """The changelist's row form: ticking "published" checks the pool like the full form."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("published") and self.instance.pk:
+            weights = list(self.instance.weights.select_related("service", "layer"))
+            pool = blueprint_pool(question_count=self.instance.question_count, weights=weights)
+            for problem in pool.problems():
+                self.add_error("published", problem)
+        return cleaned
+
+
+@admin.display(description="exam-style pool")
+def pool_table(blueprint: ExamBlueprint) -> str:
+    """How many exam-style questions the blueprint and each of its shares can draw on."""
+    weights = list(blueprint.weights.select_related("service", "layer")) if blueprint.pk else []
+    pool = blueprint_pool(question_count=blueprint.question_count or 0, weights=weights)
+    rows = [("Whole exam", "100 %", pool.question_count, pool.available)]
+    rows += [(s.area, f"{s.percent} %", s.needed, s.available) for s in pool.shares]
+    return format_html(
+        '<table class="blueprint-pool"><thead><tr><th scope="col">Share</th>'
+        '<th scope="col">Percent</th><th scope="col">Needs</th>'
+        '<th scope="col">Exam-style questions</th></tr></thead><tbody>{}</tbody></table>{}',
+        format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        format_html_join("", '<p class="errornote">⚠ {}</p>', ((p,) for p in pool.problems())),
+    )

@@ -13,6 +13,7 @@ from django.db import transaction
 from lessons.models import Lesson, Responsibility
 from lessons.services import SUBJECT_FIXTURES
 from quizzes.bank import UNEXPLAINED_KEY_CHANGE
+from quizzes.blueprint_pool import published_blueprint_problems
 from quizzes.corrections import correction_record, key_positions
 from quizzes.models import Choice, Correction, Question
 
@@ -20,6 +21,13 @@ QUESTION_FIXTURES = [
     "questions_concepts",
     "questions_compute",
     "questions_platform",
+    # Exam-style items (4 options, or "Select TWO/THREE" from 5-6) written for timed exams.
+    "questions_exam_e1",
+    "questions_exam_e2",
+    "questions_exam_e3",
+    "questions_exam_e4",
+    "questions_exam_e5",
+    "questions_exam_e6",
     "blueprints",
 ]
 SHIPPED_FIXTURES = [*SUBJECT_FIXTURES, *QUESTION_FIXTURES]
@@ -36,8 +44,19 @@ def content_load(*, verbosity: int = 0) -> None:
     """
     keys_before = key_positions(Question.objects.all())
     call_command("loaddata", *SHIPPED_FIXTURES, verbosity=verbosity)
+    if problems := published_blueprint_problems():
+        # Nothing is kept: a published exam nobody can start is worse than the old content.
+        raise ContentError(problems)
     history_begin(Question, Choice)
     corrections_load(keys_before=keys_before)
+
+
+class ContentError(Exception):
+    """The content would leave a published exam that the bank cannot fill."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def corrections_load(*, keys_before: dict[str, frozenset[int]]) -> list[Correction]:

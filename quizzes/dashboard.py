@@ -64,14 +64,22 @@ BANDS = {
 }
 
 
-def _graded_answers(user) -> tuple[QuerySet[PracticeAnswer], QuerySet[AttemptItem]]:
-    """The learner's answers to bank questions: in practice, and in finished exams."""
+def _graded_answers(
+    user, *, exam_shaped: bool = False
+) -> tuple[QuerySet[PracticeAnswer], QuerySet[AttemptItem]]:
+    """The learner's answers to bank questions: in practice, and in finished exams.
+
+    With `exam_shaped`, only answers to questions in the real exam's two forms.
+    """
     practice = PracticeAnswer.objects.filter(user=user, question__isnull=False).order_by()
     exam = AttemptItem.objects.filter(
         attempt__user=user,
         attempt__state__in=[Attempt.State.SUBMITTED, Attempt.State.EXPIRED],
         answered_at__isnull=False,
     ).order_by()
+    if exam_shaped:
+        shaped = Question.objects.exam_shaped().values("pk")
+        practice, exam = practice.filter(question__in=shaped), exam.filter(question__in=shaped)
     return practice, exam
 
 
@@ -89,10 +97,12 @@ def _tally_by(queryset: QuerySet, *fields: str, since: datetime) -> Iterable[dic
 CellTallies = dict[tuple[int, int], Tally]
 
 
-def cell_tallies(user, *, since: datetime) -> tuple[CellTallies, CellTallies]:
+def cell_tallies(
+    user, *, since: datetime, exam_shaped: bool = False
+) -> tuple[CellTallies, CellTallies]:
     """(service id, layer id) -> Tally over questions tagged with both: ever, and
-    since a moment (two queries)."""
-    practice, exam = _graded_answers(user)
+    since a moment (two queries). `exam_shaped` as in `_graded_answers`."""
+    practice, exam = _graded_answers(user, exam_shaped=exam_shaped)
     ever: CellTallies = defaultdict(Tally)
     recent: CellTallies = defaultdict(Tally)
     for queryset in (practice, exam):
@@ -106,13 +116,13 @@ def cell_tallies(user, *, since: datetime) -> tuple[CellTallies, CellTallies]:
     return ever, recent
 
 
-def answer_tally(user, *, since: datetime) -> Tally:
+def answer_tally(user, *, since: datetime, exam_shaped: bool = False) -> Tally:
     """Right and total of the learner's answers since a moment to questions on at
     least one (service, layer) cell, each answer once however many cells its
-    question covers (two queries)."""
+    question covers (two queries). `exam_shaped` as in `_graded_answers`."""
     tally = Tally()
     on_a_cell = Q(question__services__isnull=False, question__layers__isnull=False)
-    for queryset in _graded_answers(user):
+    for queryset in _graded_answers(user, exam_shaped=exam_shaped):
         row = queryset.filter(on_a_cell, answered_at__gte=since).aggregate(
             total=Count("pk", distinct=True),
             right=Count("pk", distinct=True, filter=Q(correct=True)),
@@ -240,9 +250,11 @@ def readiness_estimate(
 
 
 def bank_cells() -> dict[tuple[int, int], int]:
-    """(service id, layer id) -> how many published questions are tagged with both."""
+    """(service id, layer id) -> how many published exam-shaped questions (what a timed
+    exam draws from) are tagged with both."""
     rows = (
         Question.objects.published()
+        .filter(pk__in=Question.objects.exam_shaped().values("pk"))
         .order_by()
         .values("services", "layers")
         .annotate(count=Count("pk"))
@@ -365,7 +377,7 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
     )[::-1]
     services = list(Service.objects.select_related("lesson"))
     layers = list(Layer.objects.select_related("lesson"))
-    cells, recent_cells = cell_tallies(user, since=at - RECENT)
+    cells, _recent = cell_tallies(user, since=at - RECENT)
     cards = ReviewCard.objects.for_user(user).live()
     due = cards.aggregate(
         today=Count("pk", filter=Q(due__lte=max(end_of_today(at), due_cutoff(at)))),
@@ -388,10 +400,12 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         "weakest": area_breakdown(
             user, services=services, layers=layers, since=at - RECENT
         ).weakest,
+        # Only exam-style answers: drill-format (AWS / Customer / Shared) items are
+        # easier than anything the real exam asks, and read the learner too high.
         "readiness": readiness_estimate(
-            recent=recent_cells,
+            recent=cell_tallies(user, since=at - RECENT, exam_shaped=True)[1],
             bank=bank_cells(),
-            answered=answer_tally(user, since=at - RECENT),
+            answered=answer_tally(user, since=at - RECENT, exam_shaped=True),
         ),
         "due": due,
         "leeches": leeches,

@@ -35,7 +35,7 @@ from srm_site.prepared import PreparedRead
 @require_GET
 def exam_list(request: HtmxHttpRequest) -> TemplateResponse:
     """The exams on offer, and the learner's past attempts with their scores."""
-    available = Question.objects.published().count()
+    available = Question.objects.published().exam_shaped().count()
     blueprints = list(with_weights(ExamBlueprint.objects.filter(published=True)))
     live = set(
         Attempt.objects.for_user(request.user).in_progress().values_list("blueprint", flat=True)

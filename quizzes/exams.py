@@ -67,6 +67,22 @@ class Started:
     resumed: bool
 
 
+# How many of the learner's latest attempts a new one tries not to repeat: with
+# the bank's 200+ exam-style items, three full simulations in a row share none.
+RECENT_ATTEMPTS = 3
+
+
+def recently_met(user) -> set[int]:
+    """Questions in the learner's last few attempts (one query)."""
+    latest = Attempt.objects.filter(user=user).order_by("-started_at").values("pk")
+    return set(
+        AttemptItem.objects.filter(
+            attempt__in=latest[:RECENT_ATTEMPTS],
+            question__isnull=False,
+        ).values_list("question_id", flat=True)
+    )
+
+
 def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None = None) -> Started:
     """Start an attempt, or resume the learner's live one of this blueprint.
 
@@ -78,7 +94,9 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
         return Started(attempt=live, resumed=True)
     rng = rng or random.Random()
     weights = list(blueprint.weights.select_related("service", "layer"))
-    question_ids = select_questions(count=blueprint.question_count, rng=rng, weights=weights)
+    question_ids = select_questions(
+        count=blueprint.question_count, rng=rng, weights=weights, avoid=recently_met(user)
+    )
     unscored = set(rng.sample(range(1, len(question_ids) + 1), blueprint.unscored_count))
     multiplier = time_multiplier_for(user)
     started = now()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -19,6 +20,28 @@ class QuestionQuerySet(models.QuerySet):
 
     def published(self) -> QuestionQuerySet:
         return self.filter(status=Question.Status.PUBLISHED)
+
+    def exam_shaped(self) -> QuestionQuerySet:
+        """Items in the real exam's two forms: 4 options with 1 key, or 5+ with 2+ keys.
+
+        Owner items (AWS / Customer / Shared) teach well in practice but are a
+        format CLF-C02 never uses, so timed exams leave them out.
+        """
+        choices = Choice.objects.filter(question=OuterRef("pk")).order_by().values("question")
+        total = choices.annotate(n=Count("pk")).values("n")
+        keys = choices.filter(is_correct=True).annotate(n=Count("pk")).values("n")
+        shaped = self.annotate(
+            choice_total=Coalesce(Subquery(total), 0), key_total=Coalesce(Subquery(keys), 0)
+        )
+        return shaped.filter(
+            Q(kind=Question.Kind.SINGLE, choice_total=4, key_total=1)
+            | Q(
+                kind=Question.Kind.MULTIPLE,
+                choice_total__gte=5,
+                key_total__gte=2,
+                choose=F("key_total"),
+            )
+        )
 
     def for_service(self, service: Service) -> QuestionQuerySet:
         return self.filter(services=service)

@@ -8,6 +8,10 @@ A blueprint may also reserve shares of the exam for a service or a layer
 (`BlueprintWeight`): those questions are drawn first, at random from the
 questions tagged with that service or layer, and the rest of the exam is dealt
 as above from whatever is left.
+
+Only exam-shaped items are drawn (`QuestionQuerySet.exam_shaped`), as on the
+real exam. Questions the learner met in their last few attempts are drawn only
+when the fresh ones run out, so consecutive simulations differ.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ def _stratum(question_id: int, services: dict, layers: dict) -> str:
     return "other"
 
 
-def _tags(ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+def question_tags(ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     """Each question's service slugs and layer slugs (two queries)."""
     services: dict[int, set[str]] = defaultdict(set)
     for qid, slug in Question.services.through.objects.filter(question_id__in=ids).values_list(
@@ -106,12 +110,21 @@ def _stratified(
     return chosen
 
 
+def _fresh_first(pool: list[int], k: int, avoid: set[int], rng: random.Random) -> list[int]:
+    """`k` of `pool` at random, taking from `avoid` only when the rest run out."""
+    fresh = [qid for qid in pool if qid not in avoid]
+    stale = [qid for qid in pool if qid in avoid]
+    picked = rng.sample(fresh, min(k, len(fresh)))
+    return picked + rng.sample(stale, min(k - len(picked), len(stale)))
+
+
 def _reserved(
     ids: list[int],
     count: int,
     specs: list[tuple[str, str, int]],
     tags: dict[str, dict[int, set[str]]],
     rng: random.Random,
+    avoid: set[int] = frozenset(),
 ) -> list[int]:
     """The questions the weighted areas reserve, each at most once (first area wins).
 
@@ -125,34 +138,50 @@ def _reserved(
         if quota <= 0:
             continue
         pool = [qid for qid in ids if qid not in taken and slug in tags[kind].get(qid, ())]
-        picked = rng.sample(pool, min(quota, len(pool)))
+        picked = _fresh_first(pool, quota, avoid, rng)
         taken.update(picked)
         reserved.extend(picked)
     return reserved
 
 
+def exam_pool_ids() -> list[int]:
+    """Ids of every published exam-shaped question (one query)."""
+    return list(Question.objects.published().exam_shaped().values_list("pk", flat=True))
+
+
 def select_questions(
-    *, count: int, rng: random.Random | None = None, weights: Iterable[Any] = ()
+    *,
+    count: int,
+    rng: random.Random | None = None,
+    weights: Iterable[Any] = (),
+    avoid: Iterable[int] = (),
 ) -> list[int]:
-    """`count` distinct published question ids, stratified by service and layer.
+    """`count` distinct published exam-shaped question ids, stratified by service and layer.
 
     `weights` are (kind, slug, percent) tuples, kind "service" or "layer", or
     `BlueprintWeight` rows with their service and layer loaded: each reserves
     its share of the exam for questions tagged with that service or layer.
+    Questions in `avoid` (met recently) are drawn only when no fresh one is left.
     Three queries, whatever the weights.
     """
     rng = rng or random.Random()
+    avoid = set(avoid)
     specs = [weight_spec(weight) for weight in weights]
-    ids = list(Question.objects.published().values_list("pk", flat=True))
+    ids = exam_pool_ids()
     if count > len(ids):
         raise SelectionError(
-            f"This exam needs {count} questions but the bank has {len(ids)} published. "
-            "An instructor needs to publish more before it can be started."
+            f"This exam needs {count} exam-style questions but the bank has {len(ids)} "
+            "published. An instructor needs to publish more before it can be started."
         )
-    services, layers = _tags(ids)
-    reserved = _reserved(ids, count, specs, {"service": services, "layer": layers}, rng)
+    services, layers = question_tags(ids)
+    tags = {"service": services, "layer": layers}
+    reserved = _reserved(ids, count, specs, tags, rng, avoid)
     taken = set(reserved)
-    rest = [qid for qid in ids if qid not in taken]
-    chosen = reserved + _stratified(rest, count - len(reserved), services, layers, rng)
+    fresh = [qid for qid in ids if qid not in taken and qid not in avoid]
+    stale = [qid for qid in ids if qid not in taken and qid in avoid]
+    chosen = reserved + _stratified(
+        fresh, min(count - len(reserved), len(fresh)), services, layers, rng
+    )
+    chosen += _stratified(stale, count - len(chosen), services, layers, rng)
     rng.shuffle(chosen)
     return chosen

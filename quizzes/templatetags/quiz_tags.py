@@ -15,7 +15,7 @@ register = template.Library()
 def question_version(question) -> str:
     """A digest of what a question card shows: any edit to the question is a new key."""
     choices = [(choice.pk, choice.text) for choice in question.choices.all()]
-    return content_digest(question.pk, question.stem, question.choose, choices)
+    return content_digest(question.pk, question.kind, question.stem, question.choose, choices)
 
 
 @register.simple_tag

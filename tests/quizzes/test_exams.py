@@ -67,15 +67,17 @@ class TestSelection:
         assert len(per_service) == 5 and max(per_service.values()) == 2
 
     def test_a_bank_too_small_is_refused_with_a_reason(self, bank):
-        with pytest.raises(SelectionError, match="needs 31 questions but the bank has 30"):
+        with pytest.raises(
+            SelectionError, match="needs 31 exam-style questions but the bank has 30"
+        ):
             select_questions(count=31)
 
     def test_too_small_bank_blueprint_cannot_be_started(self, auth_client, bank):
         big = BlueprintFactory(question_count=65)
         listing = auth_client.get("/exams/")
-        assertContains(listing, "Not available yet: it needs 65 published questions")
+        assertContains(listing, "Not available yet: it needs 65 exam-style questions")
         response = auth_client.post(f"/exams/{big.slug}/start", follow=True)
-        assertContains(response, "needs 65 questions but the bank has 30")
+        assertContains(response, "needs 65 exam-style questions but the bank has 30")
         assert not Attempt.objects.exists()
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     ServiceFactory,
     UserFactory,
     build_bank,
+    owner_question,
 )
 
 SEEDS = range(150)
@@ -208,6 +209,12 @@ def test_attempt_start_uses_the_blueprints_weights(bank, ec2):
 # --- The admin ----------------------------------------------------------------------
 
 
+def _exam_pool(count: int, *services) -> None:
+    """`count` exam-shaped published questions tagged with each of `services`."""
+    for _ in range(count):
+        QuestionFactory().services.add(*services)
+
+
 def _blueprint_post(blueprint: ExamBlueprint, rows: list[dict], initial: int = 0) -> dict:
     data = {
         "slug": blueprint.slug,
@@ -237,6 +244,7 @@ def _change_url(blueprint: ExamBlueprint) -> str:
 
 @pytest.mark.django_db
 def test_admin_inline_saves_a_weight(admin_client, ec2):
+    _exam_pool(10, ec2)
     blueprint = BlueprintFactory()
     page = admin_client.get(_change_url(blueprint))
     assertContains(page, "weights-TOTAL_FORMS")
@@ -260,6 +268,7 @@ def test_admin_inline_refuses_more_than_100_percent(admin_client, ec2, iam):
 
 @pytest.mark.django_db
 def test_admin_inline_counts_only_the_rows_kept(admin_client, ec2, iam):
+    _exam_pool(10, iam)
     blueprint = BlueprintFactory()
     old = BlueprintWeight.objects.create(blueprint=blueprint, service=ec2, percent=70)
     rows = [
@@ -307,6 +316,7 @@ def test_instructors_author_weights():
     for action in ("add", "change", "delete", "view"):
         assert instructor.has_perm(f"quizzes.{action}_blueprintweight"), action
     ec2 = ServiceFactory(short_name="EC2")
+    _exam_pool(10, ec2)
     blueprint = BlueprintFactory()
     client = Client()
     client.force_login(instructor)
@@ -315,6 +325,57 @@ def test_instructors_author_weights():
     )
     assert response.status_code == 302
     assert blueprint.weights.get().percent == 25
+
+
+@pytest.mark.django_db
+def test_a_published_blueprint_its_pool_cannot_fill_is_refused(admin_client, ec2, iam):
+    _exam_pool(6, ec2)  # EC2's 40 % of 10 needs 4: there; IAM's 30 % needs 3: none
+    _exam_pool(4)
+    blueprint = BlueprintFactory(question_count=10)
+    rows = [{"service": ec2.pk, "percent": 40}, {"service": iam.pk, "percent": 30}]
+    response = admin_client.post(_change_url(blueprint), _blueprint_post(blueprint, rows))
+    assert response.status_code == 200
+    assertContains(response, "The IAM share (30 %) needs 3 exam-style questions tagged IAM")
+    assertNotContains(response, "The EC2 share")
+    assert not blueprint.weights.exists()
+
+
+@pytest.mark.django_db
+def test_owner_items_do_not_count_towards_the_pool(admin_client):
+    for _ in range(12):
+        owner_question()
+    blueprint = BlueprintFactory(question_count=10)
+    response = admin_client.post(_change_url(blueprint), _blueprint_post(blueprint, []))
+    assertContains(response, "This exam needs 10 exam-style questions")
+    unpublished = {**_blueprint_post(blueprint, []), "published": ""}
+    assert admin_client.post(_change_url(blueprint), unpublished).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_blueprint_page_shows_the_pool_per_share(admin_client, ec2):
+    _exam_pool(5, ec2)
+    blueprint = BlueprintFactory(question_count=10)
+    BlueprintWeight.objects.create(blueprint=blueprint, service=ec2, percent=50)
+    page = admin_client.get(_change_url(blueprint))
+    assertContains(page, "<td>EC2</td><td>50 %</td><td>5</td><td>5</td>", html=False)
+    assertContains(page, "<td>Whole exam</td><td>100 %</td><td>10</td><td>5</td>", html=False)
+
+
+@pytest.mark.django_db
+def test_ticking_published_in_the_list_checks_the_pool(admin_client):
+    blueprint = BlueprintFactory(question_count=10, published=False)
+    url = reverse("admin:quizzes_examblueprint_changelist")
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(blueprint.pk),
+        "form-0-published": "on",
+        "_save": "Save",
+    }
+    response = admin_client.post(url, data)
+    assertContains(response, "This exam needs 10 exam-style questions")
+    blueprint.refresh_from_db()
+    assert blueprint.published is False
 
 
 # --- The exam list ------------------------------------------------------------------

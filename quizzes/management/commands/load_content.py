@@ -5,10 +5,10 @@ Safe to run any number of times: rows are matched by slug and updated in place.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from lessons.models import Control, Layer, Lesson, Responsibility, Service
-from quizzes.content import content_load
+from quizzes.content import ContentError, content_load
 from quizzes.models import Question
 
 
@@ -16,7 +16,10 @@ class Command(BaseCommand):
     help = "Load or refresh the shipped SRM Academy content (idempotent)."
 
     def handle(self, *args, **options) -> None:
-        content_load(verbosity=max(options["verbosity"] - 1, 0))
+        try:
+            content_load(verbosity=max(options["verbosity"] - 1, 0))
+        except ContentError as error:
+            raise CommandError(f"Nothing was loaded.\n{error}") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Content loaded: {Layer.objects.count()} layers, "
