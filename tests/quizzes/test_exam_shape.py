@@ -117,3 +117,31 @@ def test_loading_content_refuses_a_published_exam_the_bank_cannot_fill(shipped_c
     )
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("load_content")
+
+
+def test_coverage_page_counts_exam_style_items_per_service_and_layer(
+    admin_client, shipped_content, django_assert_max_num_queries
+):
+    url = reverse("admin:quizzes_question_coverage")
+    with django_assert_max_num_queries(8):
+        page = admin_client.get(url)
+    ec2 = Question.objects.published().exam_shaped().filter(services__slug="ec2").count()
+    assertContains(page, f"<td>Amazon EC2</td><td>{ec2}</td>", html=False)
+    assertContains(page, "✓ enough")
+    assert "⚠ thin" not in page.content.decode()  # every service and layer has 8 or more
+
+
+def test_item_quality_filter_finds_exam_style_items_with_a_dead_distractor(admin_client):
+    dead, alive = QuestionFactory(), QuestionFactory()
+    learners = UserFactory.create_batch(20)
+    for n, learner in enumerate(learners):
+        for question in (dead, alive):
+            choices = list(question.choices.order_by("position"))
+            # `dead`: only the key and the second choice are ever picked.
+            picked = choices[n % 2] if question is dead else choices[n % 4]
+            PracticeAnswer.objects.create(
+                user=learner, question=question, selected=[picked.pk], correct=picked.is_correct
+            )
+    page = admin_client.get(reverse("admin:quizzes_question_changelist") + "?quality=unpicked")
+    assertContains(page, dead.ref)
+    assert alive.ref not in page.content.decode()
