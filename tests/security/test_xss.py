@@ -57,7 +57,7 @@ def hostile(user) -> dict[str, str]:
         further_reading="\n".join(PAYLOADS),
     )
     lesson.services.add(*services)
-    choices = [(f"{LONG} right", True), (f"{LONG} wrong", False), ("AWS", False)]
+    choices = [(f"{LONG} right", True), (f"{LONG} wrong", False), ("AWS", False), ("Both", False)]
     question = QuestionFactory(lesson=lesson, stem=LONG, explanation=LONG, choices=choices)
     question.services.add(*services)
     question.layers.add(layer)
