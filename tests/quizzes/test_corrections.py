@@ -114,7 +114,7 @@ class TestKeyChangeReachesLearners:
         learner = UserFactory()
         attempt = attempt_start(user=learner, blueprint=blueprint, rng=random.Random(3)).attempt
         item = attempt.items.get(position=1)
-        key = [str(pk) for pk, c in _snapshot_keys(item)]
+        key = [str(c["id"]) for c in item.snapshot["choices"] if c["is_correct"]]
         attempt_answer(attempt=attempt, item=item, selected=key, flagged=False)
         attempt = attempt_submit(attempt=attempt)
         score = attempt.scaled_score
@@ -141,8 +141,39 @@ class TestKeyChangeReachesLearners:
         assert not ReviewCard.objects.filter(user=learner).exists()
 
 
-def _snapshot_keys(item):
-    return [(c["id"], c) for c in item.snapshot["choices"] if c["is_correct"]]
+def change_form_post(question: Question, *, key_position: int, note: str = "") -> dict:
+    """The admin change form as posted, with the key on `key_position`."""
+    choices = list(question.choices.order_by("position"))
+    data = {
+        "ref": question.ref,
+        "status": question.status,
+        "kind": question.kind,
+        "choose": question.choose,
+        "difficulty": question.difficulty,
+        "stem": question.stem,
+        "explanation": question.explanation,
+        "sources": "https://aws.amazon.com/compliance/shared-responsibility-model/ SRM",
+        "lesson": question.lesson_id,
+        "correction_note": note,
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": len(choices),
+        "choices-MIN_NUM_FORMS": 2,
+        "choices-MAX_NUM_FORMS": 1000,
+        "reports-TOTAL_FORMS": 0,
+        "reports-INITIAL_FORMS": 0,
+        "_save": "Save",
+    }
+    for i, choice in enumerate(choices):
+        data |= {
+            f"choices-{i}-id": choice.pk,
+            f"choices-{i}-question": question.pk,
+            f"choices-{i}-position": choice.position,
+            f"choices-{i}-text": choice.text,
+            f"choices-{i}-rationale": choice.rationale,
+        }
+        if choice.position == key_position:
+            data[f"choices-{i}-is_correct"] = "on"
+    return data
 
 
 class TestAdminKeyChange:
@@ -154,43 +185,10 @@ class TestAdminKeyChange:
         client.force_login(user)
         return client
 
-    def _post(self, question: Question, *, key_position: int, note: str = "") -> dict:
-        choices = list(question.choices.order_by("position"))
-        data = {
-            "ref": question.ref,
-            "status": question.status,
-            "kind": question.kind,
-            "choose": question.choose,
-            "difficulty": question.difficulty,
-            "stem": question.stem,
-            "explanation": question.explanation,
-            "sources": "https://aws.amazon.com/compliance/shared-responsibility-model/ SRM",
-            "lesson": question.lesson_id,
-            "correction_note": note,
-            "choices-TOTAL_FORMS": len(choices),
-            "choices-INITIAL_FORMS": len(choices),
-            "choices-MIN_NUM_FORMS": 2,
-            "choices-MAX_NUM_FORMS": 1000,
-            "reports-TOTAL_FORMS": 0,
-            "reports-INITIAL_FORMS": 0,
-            "_save": "Save",
-        }
-        for i, choice in enumerate(choices):
-            data |= {
-                f"choices-{i}-id": choice.pk,
-                f"choices-{i}-question": question.pk,
-                f"choices-{i}-position": choice.position,
-                f"choices-{i}-text": choice.text,
-                f"choices-{i}-rationale": choice.rationale,
-            }
-            if choice.position == key_position:
-                data[f"choices-{i}-is_correct"] = "on"
-        return data
-
     def test_moving_a_published_key_needs_a_note(self, instructor_client):
         question = QuestionFactory()
         url = reverse("admin:quizzes_question_change", args=[question.pk])
-        response = instructor_client.post(url, self._post(question, key_position=2))
+        response = instructor_client.post(url, change_form_post(question, key_position=2))
         assertContains(response, "You moved the answer key of a published question")
         assert key_positions(Question.objects.filter(pk=question.pk)) == {
             question.ref: frozenset({1})
@@ -202,7 +200,7 @@ class TestAdminKeyChange:
         learner = UserFactory()
         question_answer(user=learner, question=question, selected=[str(key_of(question)[0])])
         url = reverse("admin:quizzes_question_change", args=[question.pk])
-        data = self._post(question, key_position=2, note="The first choice was wrong.")
+        data = change_form_post(question, key_position=2, note="The first choice was wrong.")
         response = instructor_client.post(url, data)
         assert response.status_code == 302, response.content.decode()[-1500:]
         correction = Correction.objects.get(question=question)
@@ -212,7 +210,7 @@ class TestAdminKeyChange:
     def test_an_edit_that_keeps_the_key_records_nothing(self, instructor_client):
         question = QuestionFactory()
         url = reverse("admin:quizzes_question_change", args=[question.pk])
-        response = instructor_client.post(url, self._post(question, key_position=1))
+        response = instructor_client.post(url, change_form_post(question, key_position=1))
         assert response.status_code == 302
         assert not Correction.objects.exists()
 
@@ -220,7 +218,7 @@ class TestAdminKeyChange:
 class TestPublishingNeedsASource:
     def test_the_admin_form_refuses_a_published_question_without_a_source(self, admin_client):
         question = QuestionFactory()
-        data = TestAdminKeyChange._post(None, question, key_position=1)
+        data = change_form_post(question, key_position=1)
         data["sources"] = ""
         url = reverse("admin:quizzes_question_change", args=[question.pk])
         response = admin_client.post(url, data)
@@ -230,7 +228,7 @@ class TestPublishingNeedsASource:
 
     def test_the_admin_form_refuses_a_source_that_is_not_aws(self, admin_client):
         question = QuestionFactory()
-        data = TestAdminKeyChange._post(None, question, key_position=1)
+        data = change_form_post(question, key_position=1)
         data["sources"] = "https://example.com/aws-notes My notes"
         url = reverse("admin:quizzes_question_change", args=[question.pk])
         response = admin_client.post(url, data)
