@@ -41,9 +41,12 @@
       var flag = document.getElementById("flagged");
       if (flag) { flag.click(); event.preventDefault(); }
     } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-      if (target && target.type === "radio") return; // arrows move between radio choices
+      // The hint promises that ← → move between questions, so they do even on a
+      // focused radio (whose native arrow would pick the next choice and save it).
+      // ↑ ↓ still move between choices.
       var nav = form.querySelector('[data-nav="' + (event.key === "ArrowRight" ? "next" : "prev") + '"]');
-      if (nav) { nav.click(); event.preventDefault(); }
+      event.preventDefault(); // on the last question → does nothing, never changes a choice
+      if (nav) nav.click();
     }
   }
 

@@ -184,3 +184,105 @@ def test_a_save_refused_during_a_database_outage_says_so_beside_the_question(lea
     expected = [error for error in page.console_errors if "503" in error]
     assert len(expected) == 2
     page.console_errors[:] = [error for error in page.console_errors if error not in expected]
+
+
+def test_two_then_right_arrow_saves_choice_two_and_moves_on(learner_page):
+    """The hint says "1–4 choose · ← → move": 2 then → must not pick choice 3."""
+    from quizzes.models import AttemptItem
+
+    page = learner_page
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    # The trap is a radio group (one answer), where a focused radio takes arrows.
+    n = 1
+    while page.locator("legend").inner_text() != "Choose one answer":
+        n += 1
+        page.keyboard.press("ArrowRight")
+        page.get_by_role("heading", name=f"Question {n}").wait_for()
+    second = page.locator("input[name=choice]").nth(1).get_attribute("value")
+    page.keyboard.press("2")
+    saved(page)
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("heading", name=f"Question {n + 1}").wait_for()
+    item = AttemptItem.objects.get(attempt__user__username="sitter", position=n)
+    assert [str(pk) for pk in item.selected] == [second]
+
+
+def test_left_arrow_on_a_focused_choice_moves_back_without_changing_it(learner_page):
+    page = learner_page
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    n = 2
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("heading", name="Question 2").wait_for()
+    while page.locator("legend").inner_text() != "Choose one answer":
+        n += 1
+        page.keyboard.press("ArrowRight")
+        page.get_by_role("heading", name=f"Question {n}").wait_for()
+    page.keyboard.press("1")
+    saved(page)
+    first = page.locator("input[name=choice]").nth(0).get_attribute("value")
+    page.keyboard.press("ArrowLeft")
+    page.get_by_role("heading", name=f"Question {n - 1}").wait_for()
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("heading", name=f"Question {n}").wait_for()
+    assert page.locator(f'input[value="{first}"]').is_checked()
+    assert page.locator("input[name=choice]:checked").count() == 1
+
+
+def test_key_hints_show_only_where_there_is_a_keyboard(browser, site, django_user_model):
+    desktop = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = log_in_to_exams(desktop.new_page(), site, django_user_model, "keys")
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    assert page.locator(".exam-question__keys").is_visible()
+    assert page.locator(".choice__key").first.is_visible()
+    url = page.url
+    cookies = desktop.cookies()
+    desktop.close()
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    phone.add_cookies(cookies)
+    page = phone.new_page()
+    page.goto(url)
+    page.get_by_role("heading", name="Question 1").wait_for()
+    assert not page.locator(".exam-question__keys").is_visible()
+    assert not page.locator(".choice__key").first.is_visible()
+    assert not page.get_by_text("(F)").is_visible()
+    phone.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_exam_comes_first(browser, site, django_user_model, scheme):
+    """One line of header (way out, exam, clock); the question starts in the first screen."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = log_in_to_exams(context.new_page(), site, django_user_model, f"thumb-{scheme}")
+    page.emulate_media(color_scheme=scheme)
+    page.get_by_role("button", name="Start quick check").click()
+    page.get_by_role("heading", name="Question 1").wait_for()
+    wait_until(page, COUNTDOWN_DRAWN)
+    header = page.locator("header.exam-bar")
+    height = header.bounding_box()["height"]
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.exam-bar__title')).lineHeight)"
+    )
+    assert height < 2 * line + 16, f"header is {height}px high"
+    assert header.get_by_role("link", name="Leave").is_visible()
+    assert header.get_by_text("Quick check").is_visible()
+    assert header.locator("#timer").is_visible()
+    assert page.locator(".site-header .nav").count() == 0
+    # The stem and the first choice are on the first screen, without scrolling.
+    for selector in ("#stem", "input[name=choice] >> nth=0"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, selector
+    assert_accessible(page)
+
+    # Leaving keeps the attempt: it can be resumed from the exam list.
+    header.get_by_role("link", name="Leave").click()
+    page.get_by_role("heading", name="Practice exams").wait_for()
+    assert page.get_by_role("button", name="Resume quick check").is_visible()
+    context.close()
