@@ -19,10 +19,10 @@ from quizzes.exams import (
     attempt_navigator,
     attempt_start,
     attempt_submit,
-    choice_count_problem,
     seconds_left,
 )
 from quizzes.forms import ProfileForm
+from quizzes.grading import choice_count_problem
 from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile, Question
 from quizzes.results import result_context
 from quizzes.selection import SelectionError

@@ -237,15 +237,6 @@ def answer_status(*, picked: int, choose: int) -> str:
     return AnswerStatus.ANSWERED if picked == choose else AnswerStatus.INCOMPLETE
 
 
-def choice_count_problem(*, picked: int, choose: int) -> str:
-    """What to tell a learner whose ticks don't match "Choose N" (empty when they do)."""
-    if not picked or picked == choose:
-        return ""
-    if picked < choose:
-        return f"Choose {choose - picked} more: this question needs {choose} answers."
-    return f"{picked - choose} too many: this question needs exactly {choose} answers."
-
-
 @dataclass(frozen=True)
 class NavigatorRow:
     position: int

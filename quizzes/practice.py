@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from lessons.models import Layer, Lesson, Owner, Responsibility, Service
-from quizzes.grading import is_correct
+from quizzes.grading import choice_count_problem, is_correct
 from quizzes.models import Choice, PracticeAnswer, Question
 from quizzes.review import Answer, cards_record
 from srm_site.prepared import PreparedRead, attach_prefetched
@@ -180,6 +180,12 @@ def question_for_answer(pk: object) -> Question:
     return get_object_or_404(_with_choices(Question.objects.published()), pk=as_id(pk))
 
 
+def ticked_choices(question: Question, selected: Sequence[str]) -> set[int]:
+    """The question's choices among what was sent, to show them ticked again after a refusal."""
+    choice_ids = {choice.pk for choice in question.choices.all()}
+    return {int(value) for value in selected if value.isdigit() and int(value) in choice_ids}
+
+
 def question_answer(
     *, user, question: Question, selected: Sequence[str], topic_key: str = "", sure: bool = True
 ) -> PracticeAnswer:
@@ -199,7 +205,7 @@ def question_answer(
         raise AnswerError("That answer wasn’t one of the choices. Please choose again.")
     if len(picked) != question.choose:
         raise AnswerError(
-            f"Choose exactly {question.choose} answers (you chose {len(picked)})."
+            choice_count_problem(picked=len(picked), choose=question.choose)
             if question.choose > 1
             else "Choose exactly one answer."
         )

@@ -26,6 +26,7 @@ from quizzes.practice import (
     question_answer,
     question_for_answer,
     question_pick,
+    ticked_choices,
     topic_from_key,
     topic_get_or_404,
     topic_named,
@@ -70,11 +71,14 @@ def practice_question(request: HtmxHttpRequest, pk: int) -> TemplateResponse:
     return _question_page(request, topic=topic, question=question)
 
 
-def _question_page(request, *, topic, question, error: str = "", status: int = 200):
+def _question_page(
+    request, *, topic, question, error: str = "", ticked: set[int] = frozenset(), status: int = 200
+):
     context = {
         "topic": topic,
         "question": question,
         "error": error,
+        "ticked": ticked,
         "tally": practice_session.tally(request.session, topic.key),
     }
     return TemplateResponse(request, "quizzes/practice_question.html", context, status=status)
@@ -95,8 +99,14 @@ def practice_answer(request: HtmxHttpRequest) -> HttpResponse:
             sure=request.POST.get("sure") != "0",
         )
     except AnswerError as error:
+        ticked = ticked_choices(question, request.POST.getlist("choice"))
         return _answer_refused(
-            request, topic=topic, question=question, error=str(error), in_lesson=in_lesson
+            request,
+            topic=topic,
+            question=question,
+            error=str(error),
+            ticked=ticked,
+            in_lesson=in_lesson,
         )
     return _answered(request, answer=answer, topic=topic, tally=not in_lesson)
 
@@ -140,13 +150,21 @@ def practice_drill_answer(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _answer_refused(
-    request, *, topic, question, error: str, in_lesson: bool = False
+    request, *, topic, question, error: str, ticked: set[int], in_lesson: bool = False
 ) -> HttpResponse:
-    """Bad input: say what to fix, keep the question on screen, store nothing."""
+    """Bad input: say what to fix, keep the question and the learner's ticks, store nothing."""
     if request.htmx:
-        context = {"question": question, "topic": topic, "error": error, "in_lesson": in_lesson}
+        context = {
+            "question": question,
+            "topic": topic,
+            "error": error,
+            "ticked": ticked,
+            "in_lesson": in_lesson,
+        }
         return TemplateResponse(request, "quizzes/_question_card.html", context)
-    return _question_page(request, topic=topic, question=question, error=error, status=400)
+    return _question_page(
+        request, topic=topic, question=question, error=error, ticked=ticked, status=400
+    )
 
 
 def _answered(request, *, answer: PracticeAnswer, topic, tally: bool = True) -> HttpResponse:

@@ -28,6 +28,19 @@
     if (alert && event.detail && event.detail.successful) alert.remove();
   });
 
+  // A "Choose 3" question says how many ticks are still missing (or too many)
+  // before the learner checks it; the server refuses a wrong count either way.
+  document.addEventListener("change", function (event) {
+    var fieldset = event.target.closest && event.target.closest("fieldset[data-choose]");
+    var hint = fieldset && fieldset.querySelector("[data-choice-count]");
+    if (!hint) return;
+    var choose = parseInt(fieldset.getAttribute("data-choose"), 10);
+    var picked = fieldset.querySelectorAll("input:checked").length;
+    hint.textContent = !picked || picked === choose ? ""
+      : picked < choose ? "Choose " + (choose - picked) + " more: this question needs " + choose + " answers."
+      : (picked - choose) + " too many: this question needs exactly " + choose + " answers.";
+  });
+
   // A service loaded into the matrix's panel is marked in the picker and the
   // grid's headings, so learners (and screen readers) know which one is shown.
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -195,3 +195,34 @@ def test_question_admin_choices_fit_a_1280_px_window(page, site, django_user_mod
         scroll_width, inner_width, table_right = sizes
         assert scroll_width <= inner_width, (path, sizes)
         assert table_right <= inner_width, (path, sizes)
+
+
+def test_a_choose_three_answer_keeps_its_ticks_and_counts_what_is_missing(page, site, lesson):
+    from quizzes.models import Question
+    from tests.factories import QuestionFactory
+
+    QuestionFactory(
+        lesson=lesson,
+        kind=Question.Kind.MULTIPLE,
+        choose=3,
+        choices=[("Alpha", True), ("Bravo", True), ("Charlie", True), ("Delta", False)],
+    )
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    page.get_by_label("Alpha").check()
+    page.get_by_label("Bravo").check()
+    # Said before checking, as the exam does.
+    expect(page.locator("[data-choice-count]")).to_have_text(
+        "Choose 1 more: this question needs 3 answers."
+    )
+    page.get_by_role("button", name="Check, I’m sure").click()
+    page.get_by_role("alert").filter(has_text="Choose 1 more").wait_for()
+    assert page.get_by_label("Alpha").is_checked()
+    assert page.get_by_label("Bravo").is_checked()
+    assert not page.get_by_label("Charlie").is_checked()
+    assert_accessible(page)
+    # One more tick, and the answer is graded.
+    page.get_by_label("Charlie").check()
+    expect(page.locator("[data-choice-count]")).to_have_text("")
+    page.get_by_role("button", name="Check, I’m sure").click()
+    page.locator(".verdict").wait_for()
+    assert "Right." in page.locator(".verdict").inner_text()

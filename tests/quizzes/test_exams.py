@@ -20,9 +20,9 @@ from quizzes.exams import (
     attempt_answer,
     attempt_start,
     attempt_submit,
-    choice_count_problem,
     scaled_score,
 )
+from quizzes.grading import choice_count_problem
 from quizzes.models import Attempt, AttemptItem, Choice, LearnerProfile, Question
 from quizzes.selection import SelectionError, select_questions
 from tests.factories import BlueprintFactory, UserFactory, build_bank, multiple_question

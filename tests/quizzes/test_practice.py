@@ -151,6 +151,36 @@ class TestAnswer:
         plain = client.post(ANSWER, {"question": question.pk, "choice": choices})
         assert plain.status_code == 400
 
+    @pytest.mark.parametrize("htmx", [True, False])
+    def test_a_short_count_keeps_every_tick_and_says_how_many_more(self, client, htmx):
+        question = QuestionFactory(
+            kind=Question.Kind.MULTIPLE,
+            choose=3,
+            choices=[("A", True), ("B", True), ("C", True), ("D", False), ("E", False)],
+        )
+        ids = list(question.choices.order_by("position").values_list("pk", flat=True))
+        response = client.post(
+            ANSWER, {"question": question.pk, "choice": ids[:2]}, headers=HX if htmx else {}
+        )
+        assertContains(
+            response,
+            "Choose 1 more: this question needs 3 answers.",
+            status_code=200 if htmx else 400,
+        )
+        html = response.content.decode()
+        for pk, ticked in zip(ids, [True, True, False, False, False], strict=True):
+            tag = re.search(rf'<input[^>]*id="choice-{pk}"[^>]*>', html).group(0)
+            assert (" checked" in tag) is ticked, tag
+        assert not PracticeAnswer.objects.exists()
+
+    def test_the_shared_card_cache_never_holds_ticks(self, client):
+        """A refusal's ticks are the learner's: the next visitor sees a clean card."""
+        question = multiple_question()
+        ids = list(question.choices.values_list("pk", flat=True))
+        client.post(ANSWER, {"question": question.pk, "choice": ids[:1]}, headers=HX)
+        page = Client().get(reverse("quizzes:practice_question", args=[question.pk]))
+        assert re.search(r"<input[^>]* checked", page.content.decode()) is None
+
     def test_choice_from_another_question_is_refused(self, client):
         question, other = QuestionFactory(), QuestionFactory()
         foreign = other.choices.first().pk
