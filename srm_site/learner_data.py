@@ -8,6 +8,7 @@ from datetime import datetime
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+import fsrs
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -17,7 +18,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons.models import LessonProgress
+from lessons.models import LessonProgress, Owner
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -56,10 +57,35 @@ def _choice_texts(user: AbstractUser) -> dict[int, str]:
 
 
 def _with_choices(row: dict[str, Any], texts: Mapping[int, str]) -> dict[str, Any]:
-    """Add the picked choices' text beside their ids (a drill cell's pick is already text)."""
+    """Add the picked choices' text beside their ids (for an answer to a bank question)."""
     if row.get("question_ref"):
         row["selected_choices"] = [texts.get(pk, "") for pk in row["selected"] or []]
     return row
+
+
+def _practice_row(row: dict[str, Any], texts: Mapping[int, str]) -> dict[str, Any]:
+    """A practice answer that says what was asked and what was picked, in words.
+
+    A matrix drill has no stored question: its question is the cell itself.
+    """
+    service, layer = row.pop("cell_service_name"), row.pop("cell_layer_name")
+    if not row["cell_service"]:
+        return _plain(_with_choices(row, texts))
+    row["question_stem"] = f"{service}, layer “{layer}”: who is responsible for it?"
+    owners = dict(Owner.choices)
+    row["selected_choices"] = [owners.get(pick, pick) for pick in row["selected"] or []]
+    return _plain(row)
+
+
+def _rating_name(value: int | None) -> str | None:
+    """The FSRS rating's own name (Again, Hard, Good, Easy) for a stored 1 to 4."""
+    return fsrs.Rating(value).name if value else None
+
+
+def _card_row(row: dict[str, Any]) -> dict[str, Any]:
+    row["state"] = ReviewCard.State(row["state"]).label
+    row["last_rating_name"] = _rating_name(row["last_rating"])
+    return _plain(row)
 
 
 def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]:
@@ -81,11 +107,14 @@ def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]
             question_ref=Coalesce(
                 F("question__ref"), KeyTextTransform("ref", "snapshot"), output_field=CharField()
             ),
+            current_stem=F("question__stem"),
         )
     ):
         attempt_id = item.pop("attempt_id")
-        # The choices as the learner saw them (the snapshot), even if edited or deleted since.
-        seen = {choice["id"]: choice["text"] for choice in item.pop("snapshot").get("choices", [])}
+        snapshot, current_stem = item.pop("snapshot"), item.pop("current_stem")
+        # The question as the learner saw it (the snapshot), even if edited or deleted since.
+        item["question_stem"] = snapshot.get("stem") or current_stem
+        seen = {choice["id"]: choice["text"] for choice in snapshot.get("choices", [])}
         items.setdefault(attempt_id, []).append(_plain(_with_choices(item, ChainMap(seen, texts))))
     attempts = []
     for attempt in (
@@ -130,8 +159,11 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
             "topic",
             "answered_at",
             "question_ref",  # kept when the question is deleted
+            question_stem=F("question__stem"),
             cell_service=F("cell__service__slug"),
             cell_layer=F("cell__layer__slug"),
+            cell_service_name=F("cell__service__name"),
+            cell_layer_name=F("cell__layer__name"),
         )
     )
     cards = (
@@ -146,12 +178,20 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
             "lapses",
             "created_at",
             question_ref=F("question__ref"),
+            question_stem=F("question__stem"),
         )
     )
     reports = (
         QuestionReport.objects.filter(user=user)
         .order_by("created_at", "pk")
-        .values("reason", "note", "created_at", "resolved_at", question_ref=F("question__ref"))
+        .values(
+            "reason",
+            "note",
+            "created_at",
+            "resolved_at",
+            question_ref=F("question__ref"),
+            question_stem=F("question__stem"),
+        )
     )
     notices = (
         CorrectionNotice.objects.filter(user=user)
@@ -186,11 +226,9 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
         ),
         "profile": profile or {"time_multiplier": LearnerProfile.ExtraTime.NONE.value},
         "lessons_completed": [_plain(row) for row in lessons],
-        "practice_answers": [_plain(_with_choices(row, texts)) for row in practice],
+        "practice_answers": [_practice_row(row, texts) for row in practice],
         "attempts": _attempts(user, texts),
-        "review_cards": [
-            _plain({**row, "state": ReviewCard.State(row["state"]).label}) for row in cards
-        ],
+        "review_cards": [_card_row(row) for row in cards],
         "question_reports": [_plain(row) for row in reports],
         "correction_notices": [_plain(row) for row in notices],
         # Kept by the login lockout (django-axes), by username.

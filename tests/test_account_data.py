@@ -188,6 +188,49 @@ class TestLearnerExport:
         [failed] = data["failed_sign_ins"]
         assert failed["failures_since_start"] == 1 and failed["ip_address"] == "127.0.0.1"
 
+    def test_names_each_question_and_pick_in_words_beside_the_ids(self, user, bank, blueprint):
+        give_history(user, bank=bank, blueprint=blueprint, size=2)
+        # Right but unsure: the failed card for bank[0] is now rated Hard.
+        cards_record(user=user, answers=[Answer(bank[0].pk, correct=True, sure=False)])
+        # Reworded after the exam: the export keeps the wording the learner saw.
+        item = AttemptItem.objects.filter(attempt__user=user).order_by("pk").first()
+        Question.objects.filter(pk=item.question_id).update(stem="Reworded since")
+        stems = dict(Question.objects.values_list("ref", "stem"))
+
+        data = learner_export(user)
+
+        on_questions = [row for row in data["practice_answers"] if row["question_ref"]]
+        for row in on_questions:
+            assert row["question_stem"] == stems[row["question_ref"]]
+            assert Choice.objects.get(pk=row["selected"][0]).text == row["selected_choices"][0]
+        [on_cell, *_] = [row for row in data["practice_answers"] if row["cell_service"]]
+        cell = PracticeAnswer.objects.filter(user=user, cell__isnull=False).first().cell
+        assert cell.service.name in on_cell["question_stem"]
+        assert cell.layer.name in on_cell["question_stem"]
+        assert (on_cell["selected"], on_cell["selected_choices"]) == (["aws"], ["AWS"])
+
+        seen = {
+            (row.attempt_id, row.position): row.snapshot
+            for row in AttemptItem.objects.filter(attempt__user=user)
+        }
+        attempt_ids = Attempt.objects.filter(user=user).order_by("started_at", "pk")
+        pairs = zip(attempt_ids.values_list("pk", flat=True), data["attempts"], strict=True)
+        for attempt_id, attempt in pairs:
+            for row in attempt["items"]:
+                snapshot = seen[(attempt_id, row["position"])]
+                assert row["question_stem"] == snapshot["stem"] != "Reworded since"
+                texts = {choice["id"]: choice["text"] for choice in snapshot["choices"]}
+                assert row["selected_choices"] == [texts[pk] for pk in row["selected"]]
+
+        ratings = {
+            row["question_ref"]: (row["last_rating"], row["last_rating_name"])
+            for row in data["review_cards"]
+        }
+        assert ratings.pop(bank[0].ref) == (2, "Hard")
+        assert set(ratings.values()) == {(1, "Again")}
+        for row in data["review_cards"] + data["question_reports"]:
+            assert row["question_stem"] == stems[row["question_ref"]]
+
     def test_a_learner_with_no_history_gets_empty_sections(self, user):
         data = learner_export(user)
         assert data["profile"] == {"time_multiplier": "1.0"}
@@ -210,6 +253,10 @@ class TestLearnerExport:
         with django_assert_max_num_queries(EXPORT_QUERIES):
             data = learner_export(user)
         assert len(data["attempts"]) == size
+        answers = [item for attempt in data["attempts"] for item in attempt["items"]]
+        answers += data["practice_answers"] + data["review_cards"]
+        assert all(row["question_stem"] for row in answers)
+        assert all(row["last_rating_name"] == "Again" for row in data["review_cards"])
 
 
 class TestLearnerDelete:
@@ -244,6 +291,7 @@ class TestDataPage:
         assertContains(response, "<h1>Your data</h1>", html=True)
         assertContains(response, 'action="/accounts/data/export.json"')
         assertContains(response, "Download my data (JSON)")
+        assertContains(response, "the wording of the question and the text of what you picked")
         assertContains(response, 'href="/accounts/delete/"')
 
     def test_is_linked_from_the_settings_page(self, auth_client):

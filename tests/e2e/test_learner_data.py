@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from quizzes.models import PracticeAnswer, Question
+from quizzes.review import Answer, cards_record
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +42,34 @@ def test_data_page_and_account_deletion_are_accessible_and_work(page, site, djan
     page.get_by_role("button", name="Delete my account and data").click()
     page.get_by_text("Your account and all your data are deleted.").wait_for()
     assert not django_user_model.objects.filter(username="leaver").exists()
+
+
+def test_the_downloaded_file_names_the_question_and_the_picked_choice(
+    page, site, django_user_model
+):
+    learner = django_user_model.objects.create_user("keeper", "k@example.com", PASSWORD)
+    question = Question.objects.filter(status=Question.Status.PUBLISHED).first()
+    choice = question.choices.exclude(is_correct=True).first()
+    PracticeAnswer.objects.create(
+        user=learner,
+        question=question,
+        question_ref=question.ref,
+        selected=[choice.pk],
+        correct=False,
+    )
+    cards_record(user=learner, answers=[Answer(question.pk, correct=False)])
+
+    log_in(page, site, "keeper")
+    page.goto(f"{site}/accounts/data/")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data (JSON)").click()
+    data = json.loads(Path(download.value.path()).read_text())
+
+    [answer] = data["practice_answers"]
+    assert answer["question_stem"] == question.stem
+    assert (answer["selected"], answer["selected_choices"]) == ([choice.pk], [choice.text])
+    [card] = data["review_cards"]
+    assert (card["last_rating"], card["last_rating_name"]) == (1, "Again")
 
 
 def test_lockout_page_is_accessible(page, site, django_user_model, settings):
