@@ -271,38 +271,39 @@ def bank_cells() -> dict[tuple[int, int], int]:
 
 @dataclass(frozen=True)
 class ChartPoint:
-    x: float
-    y: float
+    x: float  # percent of the plot's width, 0 at the left
+    y: float  # percent of the plot's height, 0 at the top (a score of 1000)
     score: int
     passed: bool
     finished_at: datetime
     title: str
     pk: int
 
-    @property
-    def box_x(self) -> float:  # a fail is a 10-unit square centred on the point
-        return round(self.x - 5, 1)
 
-    @property
-    def box_y(self) -> float:
-        return round(self.y - 5, 1)
+@dataclass(frozen=True)
+class AxisDate:
+    """A date written under the x axis, at a percent of the plot's width."""
+
+    at: datetime
+    x: float
+    anchor: str  # SVG text-anchor: start, middle or end
 
 
 @dataclass(frozen=True)
 class ScoreChart:
-    """An SVG line chart of scaled scores, drawn on the server (viewBox units)."""
+    """An SVG line chart of scaled scores, drawn on the server.
+
+    Positions are percentages of the plot area and the SVG has no viewBox, so the
+    plot stretches to any width while text and markers keep their CSS size: on a
+    phone the axis labels stay as large as on a laptop instead of shrinking with it.
+    """
 
     points: list[ChartPoint]
-    width: int = 640
-    height: int = 240
-    left: int = 44
-    right: int = 16
-    top: int = 12
-    bottom: int = 28
+    dates: list[AxisDate]
 
-    def y_for(self, score: int) -> float:
-        plot = self.height - self.top - self.bottom
-        return round(self.top + plot * (1000 - score) / 900, 1)
+    @staticmethod
+    def y_for(score: int) -> float:
+        return round(100 * (1000 - score) / 900, 1)
 
     @property
     def pass_y(self) -> float:
@@ -313,41 +314,37 @@ class ScoreChart:
         return [(score, self.y_for(score)) for score in (100, 400, 700, 1000)]
 
     @property
-    def polyline(self) -> str:
-        return " ".join(f"{point.x},{point.y}" for point in self.points)
+    def segments(self) -> list[tuple[ChartPoint, ChartPoint]]:
+        """The line, as pieces between neighbours (SVG points cannot be percentages)."""
+        return list(zip(self.points, self.points[1:], strict=False))
 
-    @property
-    def plot_right(self) -> int:
-        return self.width - self.right
 
-    @property
-    def label_x(self) -> int:
-        return self.left - 6
-
-    @property
-    def date_y(self) -> int:
-        return self.height - 6
+def axis_dates(points: Sequence[ChartPoint]) -> list[AxisDate]:
+    """First and last day at the ends of the axis; one day once, under the middle."""
+    if not points:
+        return []
+    first, last = points[0].finished_at, points[-1].finished_at
+    if timezone.localtime(first).date() == timezone.localtime(last).date():
+        return [AxisDate(at=last, x=50, anchor="middle")]
+    return [AxisDate(at=first, x=0, anchor="start"), AxisDate(at=last, x=100, anchor="end")]
 
 
 def score_chart(attempts: Sequence[dict]) -> ScoreChart:
     """Lay out finished attempts (oldest first) evenly along the x axis."""
-    chart = ScoreChart(points=[])
-    span = chart.width - chart.left - chart.right
-    step = span / (len(attempts) - 1) if len(attempts) > 1 else 0
-    for index, attempt in enumerate(attempts):
-        x = chart.left + (index * step if len(attempts) > 1 else span / 2)
-        chart.points.append(
-            ChartPoint(
-                x=round(x, 1),
-                y=chart.y_for(attempt["scaled_score"]),
-                score=attempt["scaled_score"],
-                passed=attempt["passed"],
-                finished_at=attempt["finished_at"],
-                title=attempt["blueprint__title"],
-                pk=attempt["pk"],
-            )
+    step = 100 / (len(attempts) - 1) if len(attempts) > 1 else 0
+    points = [
+        ChartPoint(
+            x=round(index * step if len(attempts) > 1 else 50, 1),
+            y=ScoreChart.y_for(attempt["scaled_score"]),
+            score=attempt["scaled_score"],
+            passed=attempt["passed"],
+            finished_at=attempt["finished_at"],
+            title=attempt["blueprint__title"],
+            pk=attempt["pk"],
         )
-    return chart
+        for index, attempt in enumerate(attempts)
+    ]
+    return ScoreChart(points=points, dates=axis_dates(points))
 
 
 # --- The whole page --------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -89,3 +91,55 @@ def test_a_corrected_question_is_announced_and_the_notice_can_be_put_away(
     expect(page.locator(".notice--correction")).to_have_count(0)
     assert page.evaluate("window.__noReload") is True  # htmx, not a reload
     assert CorrectionNotice.objects.get(user=learner).dismissed_at is not None
+
+
+CHART_TEXT = """() => {
+  const svg = document.querySelector('.score-chart svg');
+  const small = document.querySelector('.stat dt');  // the small print beside the chart
+  const point = svg.querySelector('.chart__point').getBoundingClientRect();
+  const texts = [...svg.querySelectorAll('text')].map((text) => {
+    const box = text.getBoundingClientRect();
+    return {
+      text: text.textContent.trim(),
+      // The size on screen: the CSS font size times the SVG's scale (viewBox and all).
+      px: parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a,
+      left: box.left, right: box.right, centre: box.left + box.width / 2,
+    };
+  });
+  return {
+    small: parseFloat(getComputedStyle(small).fontSize),
+    pointCentre: point.left + point.width / 2,
+    texts,
+    pageWidth: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+def test_score_history_reads_on_a_phone_and_dates_a_single_exam_once(
+    page, site, django_user_model
+):
+    learner = django_user_model.objects.create_user("phone", "p@example.com", PASSWORD)
+    sit_an_exam_badly(learner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/accounts/login/?next=/dashboard/")
+    page.get_by_label("Username").fill("phone")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("img", name="Scaled scores of your last 1 exam").wait_for()
+
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        chart = page.evaluate(CHART_TEXT)
+        assert chart["small"] >= 13  # sanity: really the site's small print, not a tiny label
+        for text in chart["texts"]:
+            assert text["px"] >= chart["small"] - 0.01, (width, text)
+            assert text["left"] >= 0 and text["right"] <= width, (width, text)  # not cut off
+        assert chart["pageWidth"] <= width  # no sideways scrolling
+        # One exam, one day: the x axis names it once, under the point.
+        dates = [t for t in chart["texts"] if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", t["text"])]
+        assert len(dates) == 1, [t["text"] for t in dates]
+        assert dates[0]["centre"] == pytest.approx(chart["pointCentre"], abs=2)
+        assert_accessible(page)
+        page.emulate_media(color_scheme="dark")
+        assert_accessible(page)
+        page.emulate_media(color_scheme="light")

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from lessons.models import Layer, LessonProgress, Owner, Responsibility, Service
 from quizzes.dashboard import (
     HISTORY_LENGTH,
+    AxisDate,
     Tally,
     answer_tally,
     cell_tallies,
@@ -325,27 +326,68 @@ class TestScoreChart:
         rows = [chart_row(1, 500, 0), chart_row(2, 700, 1), chart_row(3, 900, 2)]
         chart = score_chart(rows)
         assert [point.pk for point in chart.points] == [1, 2, 3]
-        xs = [point.x for point in chart.points]
-        assert xs[0] == chart.left and xs[-1] == chart.plot_right
-        assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1], abs=0.1)
+        # Percentages of the plot's width: the browser stretches them to any screen.
+        assert [point.x for point in chart.points] == [0, 50, 100]
+
+    def test_uneven_counts_still_space_points_evenly(self):
+        chart = score_chart([chart_row(pk, 700, pk) for pk in range(1, 5)])
+        assert [point.x for point in chart.points] == [0, 33.3, 66.7, 100]
 
     def test_the_pass_mark_line_and_heights(self):
         chart = score_chart([chart_row(1, 500, 0), chart_row(2, 700, 1), chart_row(3, 900, 2)])
         low, pass_mark, high = chart.points
-        assert pass_mark.y == chart.pass_y == chart.y_for(700)
+        assert pass_mark.y == chart.pass_y == chart.y_for(700) == 33.3
         assert high.y < pass_mark.y < low.y  # SVG y grows downwards
-        assert chart.y_for(1000) == chart.top
-        assert chart.y_for(100) == chart.height - chart.bottom
+        assert chart.y_for(1000) == 0
+        assert chart.y_for(100) == 100
+        assert [score for score, _y in chart.ticks] == [100, 400, 700, 1000]
         assert (low.passed, pass_mark.passed, high.passed) == (False, True, True)
-        assert chart.polyline == " ".join(f"{p.x},{p.y}" for p in chart.points)
 
-    def test_a_single_attempt_is_centred(self):
+    def test_the_line_joins_each_point_to_the_next(self):
+        chart = score_chart([chart_row(1, 500, 0), chart_row(2, 700, 1), chart_row(3, 900, 2)])
+        first, second, third = chart.points
+        assert chart.segments == [(first, second), (second, third)]
+
+    def test_a_single_attempt_is_centred_with_no_line(self):
         chart = score_chart([chart_row(1, 640, 0)])
         (point,) = chart.points
-        assert point.x == (chart.left + chart.plot_right) / 2
+        assert point.x == 50
+        assert chart.segments == []
+
+    def test_a_single_attempt_writes_its_date_once_under_it(self):
+        chart = score_chart([chart_row(1, 640, 0)])
+        (point,) = chart.points
+        assert chart.dates == [AxisDate(at=point.finished_at, x=50, anchor="middle")]
+
+    def test_attempts_on_different_days_date_both_ends_of_the_axis(self):
+        rows = [chart_row(1, 500, 0), chart_row(2, 800, 60 * 24 * 3)]
+        chart = score_chart(rows)
+        first, last = chart.points
+        assert chart.dates == [
+            AxisDate(at=first.finished_at, x=0, anchor="start"),
+            AxisDate(at=last.finished_at, x=100, anchor="end"),
+        ]
+
+    def test_attempts_all_on_one_day_write_that_day_once(self):
+        morning = datetime(2025, 12, 3, 9, 0, tzinfo=UTC)
+        rows = [chart_row(pk, 650, 0) for pk in (1, 2, 3)]
+        for hours, row in enumerate(rows, start=1):
+            row["finished_at"] = morning + timedelta(hours=hours)
+        chart = score_chart(rows)
+        assert [(d.at.hour, d.x, d.anchor) for d in chart.dates] == [(12, 50, "middle")]
+
+    def test_the_day_is_the_local_day_not_the_utc_day(self):
+        # 23:30 and 00:30 UTC fall on one evening in Sao Paulo (UTC-3).
+        late = datetime(2025, 12, 3, 23, 30, tzinfo=UTC)
+        rows = [chart_row(1, 650, 0) | {"finished_at": late}]
+        rows.append(chart_row(2, 750, 0) | {"finished_at": late + timedelta(hours=1)})
+        with timezone.override("America/Sao_Paulo"):
+            assert len(score_chart(rows).dates) == 1
+        assert len(score_chart(rows).dates) == 2  # two days in UTC, the site's default
 
     def test_no_attempts_no_points(self):
-        assert score_chart([]).points == []
+        chart = score_chart([])
+        assert chart.points == [] and chart.segments == [] and chart.dates == []
 
 
 # --- The page ---------------------------------------------------------------------
@@ -396,6 +438,13 @@ class TestPage:
         assertContains(response, "Best score 820")
         assertContains(response, "<strong>50%</strong> right")  # practice: 1 of 2
         assertContains(response, "1 of 2 answers")
+
+    def test_a_single_exam_is_dated_once_under_the_middle_of_the_axis(self, auth_client, world):
+        response = auth_client.get(DASHBOARD)
+        day = dateformat.format(timezone.localtime(world["attempt"].finished_at), "j M")
+        label = r'class="chart__label chart__date" x="([^"]*)"[^>]*text-anchor="([^"]*)">([^<]*)<'
+        dates = re.findall(label, response.content.decode())
+        assert dates == [("50%", "middle", day)]
 
     def test_a_wrong_answer_shows_as_a_review_due_on_the_page_and_in_the_header(
         self, auth_client, user, world
