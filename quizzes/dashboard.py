@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lessons.models import Layer, Lesson, Service
 from quizzes.corrections import notices_for
-from quizzes.exams import scaled_score
+from quizzes.exams import COUNTED_ITEMS, scaled_score
 from quizzes.models import Attempt, AttemptItem, PracticeAnswer, Question, ReviewCard
 from quizzes.results import Area, Breakdown
 from quizzes.review import due_cutoff
@@ -67,16 +68,26 @@ BANDS = {
 def _graded_answers(
     user, *, exam_shaped: bool = False
 ) -> tuple[QuerySet[PracticeAnswer], QuerySet[AttemptItem]]:
-    """The learner's answers to bank questions: in practice, and in finished exams.
+    """The learner's answers to bank questions: in practice, and in finished exams
+    (`COUNTED_ITEMS`: an unanswered scored item is a wrong answer, as on the result).
+    Each has a `when` alias: when it was answered, or when its exam ended.
 
     With `exam_shaped`, only answers to questions in the real exam's two forms.
     """
-    practice = PracticeAnswer.objects.filter(user=user, question__isnull=False).order_by()
-    exam = AttemptItem.objects.filter(
-        attempt__user=user,
-        attempt__state__in=[Attempt.State.SUBMITTED, Attempt.State.EXPIRED],
-        answered_at__isnull=False,
-    ).order_by()
+    practice = (
+        PracticeAnswer.objects.filter(user=user, question__isnull=False)
+        .alias(when=F("answered_at"))
+        .order_by()
+    )
+    exam = (
+        AttemptItem.objects.filter(
+            COUNTED_ITEMS,
+            attempt__user=user,
+            attempt__state__in=[Attempt.State.SUBMITTED, Attempt.State.EXPIRED],
+        )
+        .alias(when=Coalesce("answered_at", "attempt__finished_at"))
+        .order_by()
+    )
     if exam_shaped:
         shaped = Question.objects.exam_shaped().values("pk")
         practice, exam = practice.filter(question__in=shaped), exam.filter(question__in=shaped)
@@ -85,7 +96,7 @@ def _graded_answers(
 
 def _tally_by(queryset: QuerySet, *fields: str, since: datetime) -> Iterable[dict]:
     """Right and total per combination of `fields`: ever, and since a moment."""
-    recent = Q(answered_at__gte=since)
+    recent = Q(when__gte=since)
     return queryset.values(*fields).annotate(
         total=Count("pk"),
         right=Count("pk", filter=Q(correct=True)),
@@ -116,19 +127,37 @@ def cell_tallies(
     return ever, recent
 
 
-def answer_tally(user, *, since: datetime, exam_shaped: bool = False) -> Tally:
-    """Right and total of the learner's answers since a moment to questions on at
-    least one (service, layer) cell, each answer once however many cells its
-    question covers (two queries). `exam_shaped` as in `_graded_answers`."""
-    tally = Tally()
-    on_a_cell = Q(question__services__isnull=False, question__layers__isnull=False)
-    for queryset in _graded_answers(user, exam_shaped=exam_shaped):
-        row = queryset.filter(on_a_cell, answered_at__gte=since).aggregate(
-            total=Count("pk", distinct=True),
-            right=Count("pk", distinct=True, filter=Q(correct=True)),
+@dataclass(frozen=True)
+class AnswerBasis:
+    """Which answers an estimate used: in practice, in exams, and how many of the exam
+    ones were scored questions left unanswered (counted wrong)."""
+
+    practice: Tally
+    exam: Tally
+    unanswered: int = 0
+
+    @property
+    def total(self) -> Tally:
+        return Tally(
+            right=self.practice.right + self.exam.right,
+            total=self.practice.total + self.exam.total,
         )
-        tally.add(row["right"], row["total"])
-    return tally
+
+
+def answer_basis(user, *, since: datetime, exam_shaped: bool = False) -> AnswerBasis:
+    """Right and total of every graded answer since a moment, practice and exams apart
+    (two queries). `exam_shaped` as in `_graded_answers`."""
+    practice, exam = _graded_answers(user, exam_shaped=exam_shaped)
+    counts = {"total": Count("pk"), "right": Count("pk", filter=Q(correct=True))}
+    in_practice = practice.filter(when__gte=since).aggregate(**counts)
+    in_exams = exam.filter(when__gte=since).aggregate(
+        **counts, unanswered=Count("pk", filter=Q(answered_at__isnull=True))
+    )
+    return AnswerBasis(
+        practice=Tally(right=in_practice["right"], total=in_practice["total"]),
+        exam=Tally(right=in_exams["right"], total=in_exams["total"]),
+        unanswered=in_exams["unanswered"],
+    )
 
 
 @dataclass(frozen=True)
@@ -211,9 +240,9 @@ def readiness_estimate(
     uncertainties: how well the recent answers pin down the learner's accuracy,
     and the luck of which 50 questions an exam scores.
 
-    `answered` counts each answer once (`answer_tally`): an answer to a question
-    on several cells is in each of their tallies. Without it, every answer is
-    taken to be on one cell.
+    `answered` counts each answer once, tagged or not (`answer_basis`): an answer to
+    a question on several cells is in each of their tallies. Without it, every
+    answer is taken to be on one cell.
     """
     if answered is None:
         answered = Tally(
@@ -380,6 +409,7 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         today=Count("pk", filter=Q(due__lte=max(end_of_today(at), due_cutoff(at)))),
         now=Count("pk", filter=Q(due__lte=due_cutoff(at))),
     )
+    basis = answer_basis(user, since=at - RECENT, exam_shaped=True)
     leeches = list(
         cards.filter(lapses__gte=ReviewCard.LEECH_LAPSES)
         .select_related("question__lesson")
@@ -402,8 +432,9 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         "readiness": readiness_estimate(
             recent=cell_tallies(user, since=at - RECENT, exam_shaped=True)[1],
             bank=bank_cells(),
-            answered=answer_tally(user, since=at - RECENT, exam_shaped=True),
+            answered=basis.total,
         ),
+        "readiness_basis": basis,
         "due": due,
         "leeches": leeches,
         "recent_days": RECENT.days,

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import JSONField, Value
+from django.db.models import JSONField, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -31,6 +32,27 @@ from srm_site.db_functions import JSONArrayLength
 from srm_site.prepared import PreparedRead, PreparedUpdate
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
+
+
+# What a finished exam teaches the rest of the site (mastery map, weak areas,
+# readiness, review): every answered item, and every scored item left unanswered,
+# which scores zero on the result because the learner did not know it.
+COUNTED_ITEMS = Q(answered_at__isnull=False) | Q(scored=True)
+
+
+def item_counted(item: AttemptItem) -> bool:
+    """`COUNTED_ITEMS` for one item in memory."""
+    return bool(item.selected) or item.scored
+
+
+def items_missed(items: Iterable[AttemptItem]) -> list[AttemptItem]:
+    """The graded items a finished exam puts in the review queue: counted, wrong, and
+    still in the bank (a question deleted since has no card)."""
+    return [
+        item
+        for item in items
+        if item_counted(item) and not item.correct and item.question_id is not None
+    ]
 
 
 class LateAnswer(Exception):
@@ -312,14 +334,14 @@ def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
             selected=item.selected, correct=snapshot_correct_ids(item.snapshot)
         )
     AttemptItem.objects.bulk_update(items, ["correct"])
-    # Answered questions feed spaced repetition; a flagged one counts as "not sure".
-    # A question deleted since the attempt started has no card to schedule.
+    # Counted items feed spaced repetition (an unanswered one is a miss); a flagged
+    # one counts as "not sure". A question deleted since has no card to schedule.
     cards_record(
         user=locked.user,
         answers=[
             Answer(question_id=item.question_id, correct=item.correct, sure=not item.flagged)
             for item in items
-            if item.selected and item.question_id is not None
+            if item_counted(item) and item.question_id is not None
         ],
         at=now(),
     )

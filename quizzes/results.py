@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from lessons.models import Layer, Lesson, Service
 from quizzes.corrections import corrected_since
+from quizzes.exams import items_missed
 from quizzes.models import Attempt, AttemptItem
 from quizzes.snapshots import LessonLink, snapshot_choices, snapshot_lesson
 
@@ -149,7 +150,7 @@ def result_context(*, attempt: Attempt, items: list[AttemptItem], show: str) -> 
         "minutes_used": minutes,
         "seconds_used": seconds,
         "unanswered_count": sum(1 for item in items if not item.selected),
-        # Each of these is now a review card (quizzes.review).
-        "missed_count": sum(1 for item in items if item.selected and not item.correct),
+        # Each of these is now a review card (quizzes.review), due now.
+        "missed_count": len(items_missed(items)),
         "unscored": [item.position for item in items if not item.scored],
     }

@@ -13,7 +13,8 @@ from quizzes.dashboard import (
     HISTORY_LENGTH,
     AxisDate,
     Tally,
-    answer_tally,
+    answer_basis,
+    area_breakdown,
     cell_tallies,
     mastery_rows,
     readiness_estimate,
@@ -165,7 +166,8 @@ class TestCellTallies:
         question = tagged([s], [l1, l2])
         other = UserFactory()
         sit(user, [(question, True)], state=Attempt.State.IN_PROGRESS)  # not finished
-        sit(user, [(question, None)])  # finished, but this item was never answered
+        unscored = sit(user, [(question, None)])  # finished, an unscored item left blank
+        unscored.items.update(scored=False)
         practise(other, question, correct=True)  # someone else's
         sit(other, [(question, True)])
         drill_cell = Responsibility.objects.create(
@@ -178,6 +180,25 @@ class TestCellTallies:
         assert ever.get((s.pk, l1.pk), Tally()) == Tally()
         assert ever.get((s.pk, l2.pk), Tally()) == Tally()
         assert not recent
+
+    def test_a_scored_question_left_unanswered_counts_wrong_as_on_the_result(self, user, grid):
+        (s, _), (l1, _) = grid
+        question = tagged([s], [l1])
+        long_ago = timezone.now() - timedelta(days=90)
+        sit(user, [(question, None)])
+        sit(user, [(question, None)], finished_at=long_ago)  # dated by when its exam ended
+
+        ever, recent = cell_tallies(user, since=timezone.now() - timedelta(days=60))
+        breakdown = area_breakdown(
+            user, services=[s], layers=[l1], since=timezone.now() - timedelta(days=60)
+        )
+
+        assert ever[(s.pk, l1.pk)] == Tally(right=0, total=2)
+        assert recent[(s.pk, l1.pk)] == Tally(right=0, total=1)
+        assert {(area.slug, area.right, area.total) for area in breakdown.weakest} == {
+            (s.slug, 0, 1),
+            (l1.slug, 0, 1),
+        }
 
     def test_an_expired_attempts_answers_count(self, user, grid):
         (s, _), (l1, _) = grid
@@ -196,22 +217,25 @@ class TestCellTallies:
         assert recent[(s.pk, l1.pk)] == Tally(right=1, total=1)
 
 
-class TestAnswerTally:
-    def test_each_answer_counts_once_and_only_answers_on_a_cell(self, user):
+class TestAnswerBasis:
+    def test_every_graded_answer_counts_once_practice_and_exams_apart(self, user):
         services = [ServiceFactory(), ServiceFactory()]
         layers = [LayerFactory(), LayerFactory(), LayerFactory()]
-        wide = tagged(services, layers)  # six cells
-        untagged = tagged([], layers)  # on no cell: the readiness estimate can't use it
+        wide = tagged(services, layers)  # six cells: still one answer each time
+        untagged = tagged([], layers)  # on no cell, but its answers say how good the learner is
         practise(user, wide, correct=True)
         practise(user, wide, correct=False)
         practise(user, wide, correct=False, days_ago=61)
         practise(user, untagged, correct=True)
-        sit(user, [(wide, True)])
+        sit(user, [(wide, True), (untagged, None)])
         sit(user, [(wide, True)], state=Attempt.State.IN_PROGRESS)
 
-        tally = answer_tally(user, since=timezone.now() - timedelta(days=60))
+        basis = answer_basis(user, since=timezone.now() - timedelta(days=60))
 
-        assert tally == Tally(right=2, total=3)
+        assert basis.practice == Tally(right=2, total=3)
+        assert basis.exam == Tally(right=1, total=2)
+        assert basis.unanswered == 1
+        assert basis.total == Tally(right=3, total=5)
 
 
 class TestMasteryRows:
@@ -516,6 +540,29 @@ class TestReadinessOnThePage:
         assert readiness.score == scaled_score(right=75, scored=100)
         assertContains(response, "From your 20 exam-style answers in the past 60 days")
         assertContains(response, f"most likely score about <strong>{readiness.score}</strong>")
+
+
+    def test_uses_every_exam_style_answer_and_says_which(self, auth_client, user):
+        """Untagged questions and blank scored exam items count; the page lists the mix."""
+        question = tagged([ServiceFactory()], [LayerFactory()])
+        untagged = tagged([], [])
+        for correct in [True] * 12:
+            practise(user, question, correct=correct)
+        practise(user, untagged, correct=False)
+        for _ in range(5):
+            sit(user, [(question, True)])
+        for _ in range(2):
+            sit(user, [(untagged, None)])
+
+        response = auth_client.get(DASHBOARD)
+
+        assert response.context["readiness"].answers == 20
+        assertContains(response, "From your 20 exam-style answers")
+        assertContains(
+            response,
+            "Answers used: 13 in practice (12 right) and 7 in exams (5 right; 2 left blank,"
+            " counted wrong as on the result).",
+        )
 
 
 def due_today(response) -> int:

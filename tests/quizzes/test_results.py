@@ -68,3 +68,31 @@ def test_result_page_sends_a_weak_service_to_its_lesson(auth_client, everything_
     breakdown = response.context["breakdown"]
     for area in breakdown.weakest:
         assertContains(response, f'<a href="{area.lesson.get_absolute_url()}">Reread')
+
+
+def test_the_review_queue_sentence_counts_the_cards_the_exam_made(auth_client, user):
+    """Wrong and blank scored items come back in review; the result says how many."""
+    from quizzes.exams import attempt_answer
+    from quizzes.models import ReviewCard
+    from tests.factories import QuestionFactory
+
+    QuestionFactory.create_batch(5)
+    blueprint = BlueprintFactory(question_count=5, unscored_count=1)
+    attempt = attempt_start(user=user, blueprint=blueprint, rng=random.Random(2)).attempt
+    items = list(attempt.items.select_related("question").order_by("position"))
+    scored = [item for item in items if item.scored]
+    unscored = next(item for item in items if not item.scored)
+    wrong = scored[0].question.choices.filter(is_correct=False).first()
+    right = scored[1].question.choices.filter(is_correct=True).first()
+    attempt_answer(attempt=attempt, item=scored[0], selected=[wrong.pk], flagged=False)
+    attempt_answer(attempt=attempt, item=scored[1], selected=[right.pk], flagged=False)
+    attempt_submit(attempt=attempt)  # scored[2:] and the unscored item are left blank
+
+    cards = ReviewCard.objects.filter(user=user)
+    expected = {scored[0].question_id, *(item.question_id for item in scored[2:])}
+    assert {card.question_id for card in cards} == expected
+    assert unscored.question_id not in expected
+    response = auth_client.get(reverse("quizzes:attempt_result", args=[attempt.pk]))
+    assertContains(
+        response, f"{len(expected)} questions you missed (answered wrong or left blank)"
+    )

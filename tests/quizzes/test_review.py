@@ -151,11 +151,16 @@ class TestExams:
             questions[2].pk: fsrs.Rating.Again,
         }
 
-    def test_unanswered_exam_questions_make_no_cards(self, user):
-        QuestionFactory.create_batch(2)
-        attempt = attempt_start(user=user, blueprint=BlueprintFactory(question_count=2)).attempt
+    def test_a_scored_question_left_unanswered_comes_back_as_a_miss(self, user):
+        """It scored zero on the result: the learner did not know it."""
+        QuestionFactory.create_batch(3)
+        blueprint = BlueprintFactory(question_count=3, unscored_count=1)
+        attempt = attempt_start(user=user, blueprint=blueprint).attempt
         attempt_submit(attempt=attempt)
-        assert not ReviewCard.objects.exists()
+        scored = set(attempt.items.filter(scored=True).values_list("question_id", flat=True))
+        cards = ReviewCard.objects.filter(user=user)
+        assert {card.question_id for card in cards} == scored  # an unscored blank makes none
+        assert {card.last_rating for card in cards} == {fsrs.Rating.Again}
 
 
 class TestConfidence:
