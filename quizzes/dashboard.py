@@ -392,7 +392,10 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         done=Count("progress", filter=Q(progress__user=user), distinct=True),
     )
     practice = PracticeAnswer.objects.filter(user=user).aggregate(
-        total=Count("pk"), right=Count("pk", filter=Q(correct=True))
+        total=Count("pk"),
+        right=Count("pk", filter=Q(correct=True)),
+        # What the learner's confidence said: right, but they pressed "not sure".
+        unsure_right=Count("pk", filter=Q(correct=True, sure=False)),
     )
     finished = Attempt.objects.filter(user=user).exclude(state=Attempt.State.IN_PROGRESS)
     exams = finished.aggregate(taken=Count("pk"), best=Max("scaled_score"))
@@ -419,6 +422,7 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         "notices": list(notices_for(user)),
         "lessons": lessons,
         "practice": Tally(right=practice["right"], total=practice["total"]),
+        "unsure_right": practice["unsure_right"],
         "exams": exams,
         "chart": score_chart(history),
         "services": services,

@@ -31,6 +31,7 @@ from quizzes.practice import (
     topic_get_or_404,
     topic_named,
 )
+from quizzes.review import due_count
 from srm_site.http import HtmxHttpRequest
 
 
@@ -177,6 +178,9 @@ def _answered(request, *, answer: PracticeAnswer, topic, tally: bool = True) -> 
     # target is an htmx error in the learner's console.
     if tally:
         html += render_to_string("quizzes/_tally.html", context, request)
+    if request.user.is_authenticated:  # a guest's header has no Review link
+        context["review_due"] = due_count(request.user)
+        html += render_to_string("quizzes/_review_counts.html", context, request)
     return HttpResponse(html)
 
 

@@ -45,6 +45,18 @@ MAIN_NAV = (
 )
 
 
+@register.simple_tag
+def review_badge(due, *, oob: bool = False) -> SafeString:
+    """The count of reviews due beside the header's Review link. Always present (empty
+    when nothing is due), so an answer can update it in place (`oob`)."""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    if not due:
+        return mark_safe(f'<span id="review-badge"{swap}></span>')  # noqa: S308
+    hidden = '<span class="visually-hidden"> due</span>'
+    # The count is an int, escaped all the same.
+    return mark_safe(f'<span id="review-badge" class="badge"{swap}>{escape(due)}{hidden}</span>')  # noqa: S308
+
+
 @register.simple_tag(takes_context=True)
 def main_nav(context) -> SafeString:
     """The header's links, the current section marked, with the count of reviews due.
@@ -62,10 +74,7 @@ def main_nav(context) -> SafeString:
         if link.learners_only and not signed_in:
             continue
         current = ' aria-current="page"' if link.is_current(page) else ""
-        badge = ""
-        if link.url_name == "quizzes:review" and due:
-            hidden = '<span class="visually-hidden"> due</span>'
-            badge = f' <span class="badge">{escape(due)}{hidden}</span>'
+        badge = " " + review_badge(due) if link.url_name == "quizzes:review" else ""
         url = escape(reverse_cached(link.url_name))
         items.append(f'<li><a href="{url}"{current}>{link.label}{badge}</a></li>')
     # Labels and attributes are fixed strings; the URL and the count are escaped.

@@ -482,7 +482,9 @@ class TestPage:
 
         assert due_today(response) == 1
         assertContains(response, "Review 1 now")
-        assertContains(response, '<span class="badge">1<span class="visually-hidden"> due')
+        assertContains(
+            response, '<span id="review-badge" class="badge">1<span class="visually-hidden"> due'
+        )
 
     def test_another_learners_data_never_appears(self, auth_client, world):
         other = UserFactory()
@@ -540,7 +542,6 @@ class TestReadinessOnThePage:
         assert readiness.score == scaled_score(right=75, scored=100)
         assertContains(response, "From your 20 exam-style answers in the past 60 days")
         assertContains(response, f"most likely score about <strong>{readiness.score}</strong>")
-
 
     def test_uses_every_exam_style_answer_and_says_which(self, auth_client, user):
         """Untagged questions and blank scored exam items count; the page lists the mix."""
@@ -702,3 +703,13 @@ def test_query_count_does_not_grow_with_history(
     assert [point.pk for point in points] == [a.pk for a in attempts[-HISTORY_LENGTH:]]
     assert response.context["readiness"].enough
     assert len(response.context["leeches"]) == 5
+
+
+def test_the_dashboard_says_how_many_right_answers_were_not_sure(auth_client, user):
+    question = QuestionFactory()
+    for correct, sure in [(True, False), (True, False), (True, True), (False, False)]:
+        PracticeAnswer.objects.create(
+            user=user, question=question, selected=[], correct=correct, sure=sure
+        )
+    response = auth_client.get(DASHBOARD)
+    assertContains(response, "2 of the 3 right answers were marked “not sure”")

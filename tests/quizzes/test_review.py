@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import fsrs
@@ -299,7 +300,7 @@ class TestAroundTheSite:
         attempt_answer(attempt=attempt, item=attempt.items.get(), selected=[wrong], flagged=False)
         attempt_submit(attempt=attempt)
         response = auth_client.get(f"/attempts/{attempt.pk}/result/")
-        assertContains(response, "The 1 question you answered wrong is now in your")
+        assertContains(response, "1 question you missed (answered wrong) is now in your")
 
     def test_instructors_can_list_leeches(self, admin_client, user):
         slippery, fine = QuestionFactory.create_batch(2)
@@ -327,3 +328,81 @@ class TestAroundTheSite:
         assertContains(feedback, "Right.")
         assertContains(feedback, 'href="/review/"')
         assertContains(feedback, "Next review of this question in")
+
+
+class TestReviewFeelsLikeAReview:
+    url = "/review/"
+
+    def test_each_answer_updates_the_header_badge_and_the_due_count(self, auth_client, user):
+        questions = QuestionFactory.create_batch(3)
+        for question in questions:
+            answer(user, question, correct=False)
+        page = auth_client.get(self.url)
+        assertContains(page, '<span id="review-badge" class="badge">3<span')
+        assertContains(page, "<strong>3</strong> questions due now.")
+        served = page.context["question"]
+        right, _ = right_and_wrong(served)
+        with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+            response = auth_client.post(
+                ANSWER, {"question": served.pk, "choice": right, "topic": "review"}, headers=HX
+            )
+        html = response.content.decode()
+        assert '<span id="review-badge" class="badge" hx-swap-oob="true">2<span' in html
+        assert 'id="review-due" class="review-due" hx-swap-oob="true"><strong>2</strong>' in html
+
+    def test_the_last_due_answer_empties_the_badge(self, auth_client, user):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        right, _ = right_and_wrong(question)
+        with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+            response = auth_client.post(
+                ANSWER, {"question": question.pk, "choice": right, "topic": "review"}, headers=HX
+            )
+        assertContains(response, '<span id="review-badge" hx-swap-oob="true"></span>', html=True)
+
+    def test_a_miss_says_when_it_comes_back_instead_of_linking_to_this_page(
+        self, auth_client, user
+    ):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        _, wrong = right_and_wrong(question)
+        response = auth_client.post(
+            ANSWER, {"question": question.pk, "choice": wrong, "topic": "review"}, headers=HX
+        )
+        assertContains(response, "It comes back in about ")
+        assert re.search(r"about (9|10)\xa0minutes", response.content.decode())
+        assertContains(response, "after any other questions due now")
+        assertNotContains(response, "review queue</a>")
+
+    def test_a_card_missed_now_waits_until_the_other_due_cards_are_done(self, auth_client, user):
+        questions = QuestionFactory.create_batch(3)
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            for question in questions:
+                answer(user, question, correct=False)
+        served = []
+        for minute in range(1, 7):
+            with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+                question = auth_client.get(self.url).context["question"]
+                served.append(question.pk)
+                _, wrong = right_and_wrong(question)
+                auth_client.post(
+                    ANSWER,
+                    {"question": question.pk, "choice": wrong, "topic": "review"},
+                    headers=HX,
+                )
+        assert sorted(served[:3]) == sorted(q.pk for q in questions)
+        assert served[3:] == served[:3]
+
+    def test_the_wording_is_a_reviews(self, auth_client, user):
+        question = QuestionFactory()
+        answer(user, question, correct=False)
+        page = auth_client.get(self.url)
+        assertContains(page, "No reviews yet in this session.")
+        assertNotContains(page, "on this topic")
+        right, _ = right_and_wrong(question)
+        response = auth_client.post(
+            ANSWER, {"question": question.pk, "choice": right, "topic": "review"}, headers=HX
+        )
+        assertContains(response, "<strong>1</strong> reviewed, <strong>1</strong> right")
+        assertNotContains(response, "on this topic")
