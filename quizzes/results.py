@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.urls import reverse
 
@@ -126,6 +127,24 @@ def review_items(
     return kept
 
 
+def seconds_per_item(*, started_at: datetime, items: Iterable[AttemptItem]) -> dict[int, int]:
+    """Position -> seconds spent on each answered item, from the save times.
+
+    An item is stored with the moment of its last save; ordered by those moments,
+    each item gets the time since the save before it (the first, since the start).
+    A question answered, left and changed later takes the time of the later visit
+    as well; an unanswered item has no entry.
+    """
+    saves = sorted(
+        (item.answered_at, item.position) for item in items if item.answered_at is not None
+    )
+    spent, previous = {}, started_at
+    for moment, position in saves:
+        spent[position] = max(0, round((moment - previous).total_seconds()))
+        previous = moment
+    return spent
+
+
 def time_used(attempt: Attempt) -> tuple[int, int]:
     """Minutes and seconds between starting and finishing."""
     used = int((attempt.finished_at - attempt.started_at).total_seconds())
@@ -140,10 +159,16 @@ def result_context(*, attempt: Attempt, items: list[AttemptItem], show: str) -> 
         question_ids=[item.question_id for item in items if item.question_id],
         moment=attempt.started_at,
     )
+    review = review_items(items, show=show, corrected=frozenset(corrected))
+    spent = seconds_per_item(started_at=attempt.started_at, items=items)
+    for item in review:
+        item.seconds_spent = spent.get(item.position)
+    answered_time = sum(spent.values())
     return {
         "attempt": attempt,
         "items": items,
-        "review": review_items(items, show=show, corrected=frozenset(corrected)),
+        "review": review,
+        "average_seconds": round(answered_time / len(spent)) if spent else None,
         "show": show,
         "filters": REVIEW_FILTERS,
         "breakdown": attempt_breakdown(items),

@@ -12,6 +12,15 @@ register = template.Library()
 
 
 @register.filter
+def minutes_seconds(seconds: int | None) -> str:
+    """A short duration as a learner reads it: "45 s", "2 min 05 s"."""
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+@register.filter
 def question_version(question) -> str:
     """A digest of what a question card shows: any edit to the question is a new key."""
     choices = [(choice.pk, choice.text) for choice in question.choices.all()]

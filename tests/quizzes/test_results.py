@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC
 
 import pytest
 from django.urls import reverse
@@ -96,3 +97,51 @@ def test_the_review_queue_sentence_counts_the_cards_the_exam_made(auth_client, u
     assertContains(
         response, f"{len(expected)} questions you missed (answered wrong or left blank)"
     )
+
+
+def test_time_per_question_comes_from_the_save_times():
+    from datetime import datetime, timedelta
+
+    from quizzes.models import AttemptItem
+    from quizzes.results import seconds_per_item
+
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    items = [
+        AttemptItem(position=1, answered_at=start + timedelta(seconds=40)),
+        AttemptItem(position=2, answered_at=None),  # skipped
+        AttemptItem(position=3, answered_at=start + timedelta(seconds=100)),
+        # Answered last, after going back to it: the time since the save before.
+        AttemptItem(position=4, answered_at=start + timedelta(seconds=220)),
+    ]
+    assert seconds_per_item(started_at=start, items=items) == {1: 40, 3: 60, 4: 120}
+
+
+def test_the_result_shows_time_beside_each_question_and_an_average(auth_client, user):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from quizzes.exams import attempt_answer
+    from tests.factories import QuestionFactory
+
+    QuestionFactory.create_batch(3)
+    begin = timezone.now()
+    with time_machine.travel(begin, tick=False):
+        attempt = attempt_start(user=user, blueprint=BlueprintFactory(question_count=3)).attempt
+    items = list(attempt.items.select_related("question").order_by("position"))
+    for item, at in zip(items[:2], (45, 170), strict=True):
+        with time_machine.travel(begin + timedelta(seconds=at), tick=False):
+            choice = item.question.choices.first()
+            attempt_answer(attempt=attempt, item=item, selected=[choice.pk], flagged=False)
+    with time_machine.travel(begin + timedelta(seconds=200), tick=False):
+        attempt_submit(attempt=attempt)
+
+    response = auth_client.get(reverse("quizzes:attempt_result", args=[attempt.pk]))
+
+    assertContains(response, "Time used: 3 min 20 s, about 1 min 25 s per answered question")
+    html = response.content.decode()
+    q1, q2, q3 = (html.index(f'id="q{n}"') for n in (1, 2, 3))
+    assert "Time on this question: 45 s" in html[q1:q2]
+    assert "Time on this question: 2 min 05 s" in html[q2:q3]
+    assert "Time on this question" not in html[q3:]
