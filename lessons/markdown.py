@@ -11,6 +11,21 @@ from markdown_it import MarkdownIt
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _renderer.enable("table")
 
+# A wide table scrolls inside a focusable region, so a keyboard can scroll it too.
+TABLE_OPEN = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">\n'
+
+
+def _table_open(renderer, tokens, idx, options, env) -> str:
+    return TABLE_OPEN + renderer.renderToken(tokens, idx, options, env)
+
+
+def _table_close(renderer, tokens, idx, options, env) -> str:
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+_renderer.add_render_rule("table_open", _table_open)
+_renderer.add_render_rule("table_close", _table_close)
+
 
 # Rendering is a pure function of the text, so results are kept per process keyed
 # on the text itself: an edit (in the admin, a fixture, a migration) is a new key

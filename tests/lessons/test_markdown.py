@@ -71,3 +71,9 @@ def test_no_input_produces_live_markup(text):
 @given(st.sampled_from(["script", "iframe", "img", "svg", "a", "div"]), st.text(max_size=40))
 def test_raw_html_of_any_kind_is_escaped(tag, inner):
     assert_inert(render_markdown(f"<{tag} onload=x() href='javascript:y'>{inner}</{tag}>"))
+
+
+def test_a_table_scrolls_in_a_region_a_keyboard_can_reach():
+    html = render_markdown("| Layer | Owner |\n|---|---|\n| Guest OS | Customer |\n")
+    assert html.startswith('<div class="table-scroll" role="region" aria-label="Table" tabindex="0">')
+    assert html.rstrip().endswith("</table>\n</div>")
