@@ -75,5 +75,6 @@ def test_raw_html_of_any_kind_is_escaped(tag, inner):
 
 def test_a_table_scrolls_in_a_region_a_keyboard_can_reach():
     html = render_markdown("| Layer | Owner |\n|---|---|\n| Guest OS | Customer |\n")
-    assert html.startswith('<div class="table-scroll" role="region" aria-label="Table" tabindex="0">')
+    wrapper = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
+    assert html.startswith(wrapper)
     assert html.rstrip().endswith("</table>\n</div>")
