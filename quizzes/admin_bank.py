@@ -1,8 +1,10 @@
 """Import and export the question bank from the question changelist.
 
-Export downloads the bank (or the selected questions) as JSON or CSV. Import
+Export downloads the bank (or the selected questions) as JSON or CSV, the CSV
+optionally with each question's item statistics. Import
 takes a file, previews it by running the real ``bank_import`` inside a
-transaction that is rolled back, and only writes when the instructor confirms.
+transaction that is rolled back, shows what it would change field by field,
+and only writes when the instructor confirms.
 Between the two steps the file's text travels in a signed hidden field, so what
 is confirmed is exactly what was previewed.
 """
@@ -24,6 +26,7 @@ from django.utils import timezone
 
 from quizzes.bank import BankImportError, ImportResult, bank_export, bank_import
 from quizzes.bank_csv import bank_from_csv, bank_to_csv
+from quizzes.item_analysis import statistics_by_ref
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PAYLOAD_SALT = "quizzes.admin_bank.import"
@@ -35,11 +38,14 @@ TEMPLATES = "admin/quizzes/question/"
 # Export ------------------------------------------------------------------
 
 
-def export_response(data: dict, fmt: str) -> HttpResponse:
+def export_response(data: dict, fmt: str, statistics: dict | None = None) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
+    if statistics is not None:
+        stamp += "-with-statistics"
     if fmt == "csv":
         # The BOM lets spreadsheet programs recognise UTF-8 (stems use curly quotes).
-        body, content_type = bank_to_csv(data).encode("utf-8-sig"), "text/csv; charset=utf-8"
+        body = bank_to_csv(data, statistics).encode("utf-8-sig")
+        content_type = "text/csv; charset=utf-8"
     else:
         body = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         content_type = "application/json; charset=utf-8"
@@ -58,6 +64,12 @@ def export_selected_json(model_admin, request, queryset) -> HttpResponse:
 @admin.action(description="Export selected as CSV", permissions=["view"])
 def export_selected_csv(model_admin, request, queryset) -> HttpResponse:
     return export_response(bank_export(queryset.model.objects.filter(pk__in=queryset)), "csv")
+
+
+@admin.action(description="Export selected as CSV with item statistics", permissions=["view"])
+def export_selected_csv_statistics(model_admin, request, queryset) -> HttpResponse:
+    questions = queryset.model.objects.filter(pk__in=queryset)
+    return export_response(bank_export(questions), "csv", statistics_by_ref(questions))
 
 
 # Import ------------------------------------------------------------------
@@ -111,10 +123,10 @@ def parse(content: bytes, fmt: str) -> dict:
         ) from None
 
 
-def preview(data: dict) -> ImportResult:
+def preview(data: dict, **who) -> ImportResult:
     """What ``bank_import`` would do, with everything it wrote rolled back."""
     with transaction.atomic():
-        result = bank_import(data=data)
+        result = bank_import(data=data, **who)
         transaction.set_rollback(True)
     return result
 
@@ -135,12 +147,22 @@ class BankViews:
                 "export.json", wrap(self.export_view), {"fmt": "json"}, name=f"{name}_export_json"
             ),
             path("export.csv", wrap(self.export_view), {"fmt": "csv"}, name=f"{name}_export_csv"),
+            path(
+                "export-with-statistics.csv",
+                wrap(self.export_view),
+                {"fmt": "csv", "statistics": True},
+                name=f"{name}_export_csv_statistics",
+            ),
         ]
 
-    def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+    def export_view(
+        self, request: HttpRequest, fmt: str, statistics: bool = False
+    ) -> HttpResponse:
         if not self.model_admin.has_view_permission(request):
             raise PermissionDenied
-        return export_response(bank_export(), fmt)
+        questions = self.model_admin.model.objects.all()
+        stats = statistics_by_ref(questions) if statistics else None
+        return export_response(bank_export(questions), fmt, stats)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not (
@@ -157,7 +179,7 @@ class BankViews:
         content = upload.read()
         fmt = detect_format(upload.name, form.cleaned_data["format"], content)
         try:
-            result = preview(parse(content, fmt))
+            result = preview(parse(content, fmt), source=upload.name, user=request.user)
         except BankImportError as error:
             return self._render(
                 request,
@@ -175,6 +197,8 @@ class BankViews:
             request,
             "bank_preview.html",
             result=result,
+            changed=[question for question in result.changes if question.fields],
+            unchanged=[question.ref for question in result.changes if not question.fields],
             payload=payload,
             filename=upload.name,
             fmt=fmt,
@@ -196,7 +220,11 @@ class BankViews:
             )
             return HttpResponseRedirect(request.path)
         try:
-            result = bank_import(data=parse(signed["text"].encode(), signed["fmt"]))
+            result = bank_import(
+                data=parse(signed["text"].encode(), signed["fmt"]),
+                source=signed["name"],
+                user=request.user,
+            )
         except BankImportError as error:
             return self._render(
                 request,

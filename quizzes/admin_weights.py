@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -33,9 +34,34 @@ class BlueprintWeightForm(forms.ModelForm):
         return cleaned
 
 
+def label_table_cells(form, noun: str, index: int | None) -> None:
+    """Name each input of a tabular inline row ("Choice 2: text") for screen readers.
+
+    A tabular inline shows the field labels once, as column headings, so the inputs
+    have no <label>; axe counts each as an unlabelled form field. The question
+    admin's choices and reports use it too.
+    """
+    row = f"{noun.capitalize()} {index + 1}" if index is not None else f"New {noun}"
+    for name, field in form.fields.items():
+        label = "delete" if name == "DELETE" else str(field.label or name).lower()
+        widget = field.widget
+        if isinstance(widget, RelatedFieldWidgetWrapper):  # a menu with add/change links
+            widget = widget.widget
+        if isinstance(widget, forms.SplitDateTimeWidget):  # two inputs, two names
+            date, time = widget.widgets
+            date.attrs["aria-label"] = f"{row}: {label} (date)"
+            time.attrs["aria-label"] = f"{row}: {label} (time)"
+        else:
+            widget.attrs["aria-label"] = f"{row}: {label}"
+
+
 class BlueprintWeightFormSet(BaseInlineFormSet):
     """Refuses weights that reserve more than the whole exam, and a published blueprint
     that the bank's exam-style questions cannot fill."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        label_table_cells(form, "weight", index)
 
     def clean(self) -> None:
         super().clean()
@@ -70,7 +96,7 @@ class BlueprintWeightInline(admin.TabularInline):
     form = BlueprintWeightForm
     formset = BlueprintWeightFormSet
     fields = ["service", "layer", "percent"]
-    autocomplete_fields = ["service", "layer"]
+    # Plain menus (a dozen of each): the autocomplete boxes have no accessible name.
     extra = 0
     verbose_name = "weight"
     verbose_name_plural = (

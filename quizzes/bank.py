@@ -12,20 +12,25 @@ Format (version 1)::
 
 An import is checked as a whole first: if any question has a problem, nothing is
 written and every problem is reported with the question's position and ref. A
-published question must name at least one AWS page in "sources". An import that
-moves a known question's key records a correction (its "correction" line, or a
-general one), which tells the learners who had answered it.
+key the format does not name (``"correct"`` for ``"is_correct"``, say) is such a
+problem: ignoring it would drop what the author meant. A published question must
+name at least one AWS page in "sources". An import that moves a known question's
+key records a correction (its "correction" line, or a general one), which tells
+the learners who had answered it. Every question and choice it writes gets a
+history entry whose reason names the file and who imported it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from django.db import transaction
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lessons.models import Layer, Lesson, Service
+from lessons.sources import sources_to_lines
 from quizzes.corrections import correction_record, key_positions
 from quizzes.models import Choice, Question
 from quizzes.validation import ChoiceDraft, question_problems, source_problems
@@ -46,6 +51,11 @@ REQUIRED = {
     "lesson": str,
     "choices": list,
 }
+OPTIONAL = ("services", "layers", "status", "sources", "correction")
+TOP_KEYS = ("format", "version", "questions")
+QUESTION_KEYS = (*REQUIRED, *OPTIONAL)
+CHOICE_KEYS = ("text", "is_correct", "rationale")
+SOURCE_KEYS = ("url", "title")
 
 
 class BankImportError(Exception):
@@ -55,12 +65,29 @@ class BankImportError(Exception):
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field of a known question as it is now and as the file would leave it."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class QuestionChanges:
+    ref: str
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
     # Which refs, in file order: the admin's preview lists them.
     created_refs: tuple[str, ...] = ()
     updated_refs: tuple[str, ...] = ()
+    # One entry per updated question, in file order (empty `fields`: nothing changes).
+    changes: tuple[QuestionChanges, ...] = ()
 
 
 def bank_export(questions=None) -> dict:
@@ -105,10 +132,12 @@ def _problems(data: object) -> list[str]:
     items = data.get("questions")
     if not isinstance(items, list):
         return ["“questions” must be a list."]
+    problems: list[str] = [
+        f"The file: {problem}" for problem in _unknown_keys(data, TOP_KEYS, "the file")
+    ]
     lessons = set(Lesson.objects.values_list("slug", flat=True))
     services = set(Service.objects.values_list("slug", flat=True))
     layers = set(Layer.objects.values_list("slug", flat=True))
-    problems: list[str] = []
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
         where = f"Question {number}"
@@ -117,6 +146,7 @@ def _problems(data: object) -> list[str]:
             continue
         if isinstance(item.get("ref"), str):
             where += f" ({item['ref']})"
+        problems += _item_unknown_keys(item, where)
         missing = [key for key, kind in REQUIRED.items() if not isinstance(item.get(key), kind)]
         if missing:
             problems.append(f"{where}: missing or wrong type: {', '.join(missing)}.")
@@ -148,19 +178,60 @@ def _problems(data: object) -> list[str]:
         if not all(isinstance(c, dict) and isinstance(c.get("text"), str) for c in choices):
             problems.append(f"{where}: every choice needs a text.")
             continue
-        drafts = [ChoiceDraft(c["text"], bool(c.get("is_correct"))) for c in choices]
         problems += [
             f"{where}: {problem}"
             for problem in question_problems(
-                kind=item["kind"], choose=item["choose"], choices=drafts
+                kind=item["kind"], choose=item["choose"], choices=_drafts(choices)
             )
         ]
     return problems
 
 
+def _item_unknown_keys(item: dict, where: str) -> list[str]:
+    """Unknown keys in a question, its sources and its choices, each with its position."""
+    problems = [f"{where}: {p}" for p in _unknown_keys(item, QUESTION_KEYS, "a question")]
+    nested = (("sources", SOURCE_KEYS, "source"), ("choices", CHOICE_KEYS, "choice"))
+    for key, known, what in nested:
+        rows = item.get(key)
+        for n, row in enumerate(rows if isinstance(rows, list) else [], start=1):
+            if isinstance(row, dict):
+                problems += [
+                    f"{where}, {what} {n}: {p}" for p in _unknown_keys(row, known, f"a {what}")
+                ]
+    return problems
+
+
+def _unknown_keys(mapping: dict, known: tuple[str, ...], what: str) -> list[str]:
+    """One problem per key the format does not name, with the likely intended one."""
+    problems = []
+    for key in mapping:
+        if key in known:
+            continue
+        close = get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f" Did you mean “{close[0]}”?" if close else ""
+        problems.append(
+            f"unknown key “{key}”: {what} takes {', '.join(known)}; nothing else is read.{hint}"
+        )
+    return problems
+
+
+REASON_LENGTH = 100  # simple_history's history_change_reason column
+
+
+def import_reason(*, source: str = "", user=None) -> str:
+    """The history entry's reason for an import: which file, and who."""
+    reason = f"Imported from {source}" if source else "Imported from a question bank file"
+    reason = f"{reason} by {user.get_username()}" if user is not None else reason
+    # The history table keeps 100 characters of a reason; a long file name is cut.
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
+
+
 @transaction.atomic
-def bank_import(*, data: object) -> ImportResult:
-    """Create or update questions by ref; all of them, or none (BankImportError)."""
+def bank_import(*, data: object, source: str = "", user=None) -> ImportResult:
+    """Create or update questions by ref; all of them, or none (BankImportError).
+
+    `source` (the file's name) and `user` go into every history entry it writes.
+    """
     problems = _problems(data)
     if problems:
         raise BankImportError(problems)
@@ -169,25 +240,43 @@ def bank_import(*, data: object) -> ImportResult:
     layers = {layer.slug: layer for layer in Layer.objects.all()}
     existing = {
         q.ref: q
-        for q in Question.objects.filter(
-            ref__in=[i["ref"] for i in data["questions"]]
-        ).prefetch_related("choices")
+        for q in Question.objects.filter(ref__in=[i["ref"] for i in data["questions"]])
+        .select_related("lesson")
+        .prefetch_related(
+            "choices",
+            Prefetch("services", queryset=Service.objects.only("slug")),
+            Prefetch("layers", queryset=Layer.objects.only("slug")),
+        )
     }
     keys_before = key_positions(Question.objects.filter(ref__in=existing))
+    reason = import_reason(source=source, user=user)
     created_refs: list[str] = []
     updated_refs: list[str] = []
+    changes: list[QuestionChanges] = []
     for item in data["questions"]:
         question = existing.get(item["ref"]) or Question(ref=item["ref"])
-        (updated_refs if question.pk else created_refs).append(item["ref"])
+        if question.pk:
+            updated_refs.append(item["ref"])
+            changes.append(QuestionChanges(item["ref"], question_changes(question, item)))
+        else:
+            created_refs.append(item["ref"])
         for field in ("stem", "kind", "choose", "explanation", "difficulty"):
             setattr(question, field, item[field])
         question.lesson = lessons[item["lesson"]]
         question.status = item.get("status", Question.Status.DRAFT)
         question.sources = item.get("sources", [])
+        # django-simple-history reads these two when it records the save.
+        question._change_reason, question._history_user = reason, user
         question.save()
         question.services.set([services[slug] for slug in item.get("services", [])])
         question.layers.set([layers[slug] for slug in item.get("layers", [])])
-        _choices_replace(question, item["choices"], is_new=question.ref not in existing)
+        _choices_replace(
+            question,
+            item["choices"],
+            is_new=question.ref not in existing,
+            reason=reason,
+            user=user,
+        )
     keys_after = key_positions(Question.objects.filter(ref__in=keys_before))
     for item in data["questions"]:
         ref, note = item["ref"], item.get("correction", "").strip()
@@ -201,10 +290,68 @@ def bank_import(*, data: object) -> ImportResult:
         updated=len(updated_refs),
         created_refs=tuple(created_refs),
         updated_refs=tuple(updated_refs),
+        changes=tuple(changes),
     )
 
 
-def _choices_replace(question: Question, choices: list[dict], *, is_new: bool) -> None:
+def question_changes(question: Question, item: dict) -> tuple[FieldChange, ...]:
+    """What importing `item` would change in `question`, field by field, as text.
+
+    `question` comes with its lesson, services, layers and choices loaded.
+    """
+    choices = sorted(question.choices.all(), key=lambda choice: choice.position)
+    new_choices = item["choices"]
+    pairs = [
+        ("stem", question.stem, item["stem"]),
+        ("kind", question.kind, item["kind"]),
+        ("choose", str(question.choose), str(item["choose"])),
+    ]
+    old_key, new_key = _key(choices), _key(_drafts(new_choices))
+    if [number for number, _ in old_key] != [number for number, _ in new_key]:
+        pairs.append(("answer key", _key_text(old_key), _key_text(new_key)))
+    for number in range(1, max(len(choices), len(new_choices)) + 1):
+        old = choices[number - 1] if number <= len(choices) else None
+        new = new_choices[number - 1] if number <= len(new_choices) else None
+        pairs += [
+            (f"choice {number}", old.text if old else "", new["text"] if new else ""),
+            (
+                f"choice {number} rationale",
+                old.rationale if old else "",
+                new.get("rationale", "") if new else "",
+            ),
+        ]
+    pairs += [
+        ("services", _slugs(question.services.all()), ", ".join(sorted(item.get("services", [])))),
+        ("layers", _slugs(question.layers.all()), ", ".join(sorted(item.get("layers", [])))),
+        ("status", question.status, item.get("status", Question.Status.DRAFT)),
+        ("explanation", question.explanation, item["explanation"]),
+        ("difficulty", str(question.difficulty), str(item["difficulty"])),
+        ("lesson", question.lesson.slug, item["lesson"]),
+        ("sources", sources_to_lines(question.sources), sources_to_lines(item.get("sources", []))),
+    ]
+    return tuple(FieldChange(name, old, new) for name, old, new in pairs if old != new)
+
+
+def _drafts(choices: list[dict]) -> list[ChoiceDraft]:
+    return [ChoiceDraft(c["text"], bool(c.get("is_correct"))) for c in choices]
+
+
+def _key(choices: list) -> list[tuple[int, str]]:
+    """The correct choices as (number in order, text)."""
+    return [(n, choice.text) for n, choice in enumerate(choices, start=1) if choice.is_correct]
+
+
+def _key_text(key: list[tuple[int, str]]) -> str:
+    return "; ".join(f"choice {number} ({text})" for number, text in key)
+
+
+def _slugs(rows) -> str:
+    return ", ".join(sorted(row.slug for row in rows))
+
+
+def _choices_replace(
+    question: Question, choices: list[dict], *, is_new: bool, reason: str, user
+) -> None:
     """Write the file's choices by position, updating rows in place.
 
     Live attempts keep choice ids in `AttemptItem.choice_order` and `selected`,
@@ -226,8 +373,16 @@ def _choices_replace(question: Question, choices: list[dict], *, is_new: bool) -
             for name, value in values.items():
                 setattr(choice, name, value)
             changed.append(choice)
-    if current:
-        Choice.objects.filter(pk__in=[choice.pk for choice in current.values()]).delete()
+    for choice in current.values():
+        # One by one, so that each deletion's history entry carries the reason.
+        choice._change_reason, choice._history_user = reason, user
+        choice.delete()
     # With history, like an edit in the admin: a re-import that moves the key shows in it.
-    bulk_update_with_history(changed, Choice, ["text", "is_correct", "rationale"])
-    bulk_create_with_history(added, Choice)
+    bulk_update_with_history(
+        changed,
+        Choice,
+        ["text", "is_correct", "rationale"],
+        default_user=user,
+        default_change_reason=reason,
+    )
+    bulk_create_with_history(added, Choice, default_user=user, default_change_reason=reason)

@@ -14,6 +14,13 @@ title); ``correction`` is optional (see quizzes/bank.py).
 is skipped, so questions with fewer choices than the widest one simply leave
 the last columns empty.
 
+The export can add the item statistics (quizzes/item_analysis.py) for authors
+who sort and filter the bank in a spreadsheet: ``answered``, ``facility``,
+``discrimination`` and ``flags`` after the question columns, and
+``choice_N_picks`` after each choice's rationale. They describe learners'
+answers, not the question, so an import accepts these columns and ignores them:
+a file exported with statistics can be edited and imported back as it is.
+
 This module only translates between CSV and the bank's dict: whether the
 questions themselves are acceptable is decided by ``bank_import``, the same
 check the JSON file and the management command go through. Problems that stop
@@ -26,9 +33,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 
 from lessons.sources import sources_from_lines, sources_to_lines
 from quizzes.bank import FORMAT, VERSION, BankImportError
+from quizzes.item_analysis import ExportStatistics
 
 QUESTION_COLUMNS = [
     "ref",
@@ -44,37 +53,69 @@ QUESTION_COLUMNS = [
     "sources",
     "correction",
 ]
+STATISTICS_COLUMNS = ["answered", "facility", "discrimination", "flags"]
+KNOWN_COLUMNS = frozenset(QUESTION_COLUMNS + STATISTICS_COLUMNS)
 REQUIRED_COLUMNS = ["ref", "kind", "choose", "difficulty", "lesson", "stem", "explanation"]
 LIST_COLUMNS = ("services", "layers")
 INT_COLUMNS = ("choose", "difficulty")
 CHOICE_PARTS = ("text", "correct", "rationale")
-CHOICE_COLUMN = re.compile(r"choice_([1-9][0-9]*)_(text|correct|rationale)")
+CHOICE_COLUMN = re.compile(r"choice_([1-9][0-9]*)_(text|correct|rationale|picks)")
 SEPARATORS = re.compile(r"[\s|]+")
 YES, NO = "yes", "no"
 
 
-def choice_columns(count: int) -> list[str]:
-    return [f"choice_{n}_{part}" for n in range(1, count + 1) for part in CHOICE_PARTS]
+def choice_columns(count: int, *, picks: bool = False) -> list[str]:
+    parts = (*CHOICE_PARTS, "picks") if picks else CHOICE_PARTS
+    return [f"choice_{n}_{part}" for n in range(1, count + 1) for part in parts]
 
 
-def bank_to_csv(data: dict) -> str:
-    """The bank dict (as ``bank_export`` builds it) as CSV text, header first."""
+def bank_to_csv(data: dict, statistics: Mapping[str, ExportStatistics] | None = None) -> str:
+    """The bank dict (as ``bank_export`` builds it) as CSV text, header first.
+
+    With `statistics` (``statistics_by_ref``), the statistics columns come too.
+    """
     questions = data["questions"]
     widest = max((len(item["choices"]) for item in questions), default=0)
+    with_stats = statistics is not None
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(QUESTION_COLUMNS + choice_columns(widest))
+    writer.writerow(
+        QUESTION_COLUMNS
+        + (STATISTICS_COLUMNS if with_stats else [])
+        + choice_columns(widest, picks=with_stats)
+    )
     for item in questions:
+        stats = statistics.get(item["ref"]) if with_stats else None
         row = [_cell_text(item, column) for column in QUESTION_COLUMNS]
-        for choice in item["choices"]:
+        if with_stats:
+            row += _statistics_cells(stats)
+        for n, choice in enumerate(item["choices"]):
             row += [
                 choice["text"],
                 YES if choice.get("is_correct") else NO,
                 choice.get("rationale", ""),
             ]
-        row += [""] * (len(CHOICE_PARTS) * (widest - len(item["choices"])))
+            if with_stats:
+                row.append(str(stats.picks[n]) if stats and n < len(stats.picks) else "")
+        width = len(CHOICE_PARTS) + with_stats
+        row += [""] * (width * (widest - len(item["choices"])))
         writer.writerow(row)
     return out.getvalue()
+
+
+def _statistics_cells(stats: ExportStatistics | None) -> list[str]:
+    if stats is None:
+        return [""] * len(STATISTICS_COLUMNS)
+    return [
+        str(stats.answered),
+        _two_places(stats.facility),
+        _two_places(stats.discrimination),
+        "; ".join(stats.flags),
+    ]
+
+
+def _two_places(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def _cell_text(item: dict, column: str) -> str:
@@ -137,11 +178,12 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[int]]:
             continue  # an unnamed column (a trailing comma) is ignored
         if name in columns:
             problems.append(f"Row 1: the column “{name}” appears twice.")
-        elif name not in QUESTION_COLUMNS and not CHOICE_COLUMN.fullmatch(name):
+        elif name not in KNOWN_COLUMNS and not CHOICE_COLUMN.fullmatch(name):
             problems.append(
                 f"Row 1: unknown column “{name}”. Question columns are "
                 f"{', '.join(QUESTION_COLUMNS)}; choices use choice_N_text, "
-                "choice_N_correct and choice_N_rationale."
+                "choice_N_correct and choice_N_rationale (statistics columns from an "
+                f"export, {', '.join(STATISTICS_COLUMNS)} and choice_N_picks, are ignored)."
             )
         columns[name] = index
     problems += [

@@ -270,3 +270,46 @@ def item_flags(
     if judged and min_distractor_picks == 0:
         flags.append(FLAG_DEAD_DISTRACTOR)
     return flags
+
+
+@dataclass(frozen=True)
+class ExportStatistics:
+    """A question's statistics as the CSV export writes them."""
+
+    answered: int
+    facility: float | None
+    discrimination: float | None
+    flags: list[str]
+    picks: list[int]  # one per choice, in position order
+
+
+def statistics_by_ref(questions: QuerySet[Question]) -> dict[str, ExportStatistics]:
+    """The item statistics of many questions, by ref, in two queries (the CSV export)."""
+    chosen = Question.objects.filter(pk__in=questions.values("pk"))
+    rows = questions_with_statistics(chosen).values(
+        "pk", "ref", "answered", "facility", "discrimination", "min_distractor_picks"
+    )
+    picks: dict[int, list[int]] = {}
+    choices = (
+        Choice.objects.filter(question__in=chosen.values("pk"))
+        .annotate(picks=_picks())
+        .order_by("question", "position", "pk")
+        .values_list("question", "picks")
+    )
+    for question_id, n in choices:
+        picks.setdefault(question_id, []).append(n)
+    return {
+        row["ref"]: ExportStatistics(
+            answered=row["answered"],
+            facility=row["facility"],
+            discrimination=row["discrimination"],
+            flags=item_flags(
+                answered=row["answered"],
+                facility=row["facility"],
+                discrimination=row["discrimination"],
+                min_distractor_picks=row["min_distractor_picks"],
+            ),
+            picks=picks.get(row["pk"], []),
+        )
+        for row in rows
+    }

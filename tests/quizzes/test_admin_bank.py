@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -11,11 +13,12 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from quizzes.admin_bank import PAYLOAD_SALT
 from quizzes.bank import BankImportError, bank_export
 from quizzes.bank_csv import bank_from_csv, bank_to_csv
-from quizzes.models import Choice, Question
+from quizzes.models import Choice, PracticeAnswer, Question
 from tests.factories import (
     LayerFactory,
     LessonFactory,
@@ -400,3 +403,135 @@ def test_import_needs_both_add_and_change(client, bank):
     client.logout()
     client = staff_client(client, "view_question", "add_question", "change_question")
     assert client.get(IMPORT).status_code == 200
+
+
+# What the preview shows --------------------------------------------------
+
+
+def test_preview_shows_each_field_an_update_changes(admin_client, bank):
+    data = edited_bank()
+    multiple = data["questions"][0]  # q-multiple, its stem reworded by edited_bank
+    multiple["choices"][4]["text"] = "A fifth, clearer choice"
+    owner = next(item for item in data["questions"] if item["ref"] == "q-owner")
+    owner["status"] = "published"
+    owner["layers"] = ["guest-os"]
+
+    response = preview(admin_client, json.dumps(data), "bank.json")
+
+    changes = {question.ref: question for question in response.context["changed"]}
+    assert list(changes) == ["q-multiple", "q-owner"]
+    assert response.context["unchanged"] == ["q-single"]
+    page = response.content.decode()
+    assert "q-multiple: 2 changes" in page
+    assertContains(
+        response,
+        f"<tr><th scope='row'>stem</th><td>{bank[2].stem}</td><td>A reworded stem</td></tr>",
+        html=True,
+    )
+    assertContains(
+        response,
+        "<tr><th scope='row'>choice 5</th><td>E</td><td>A fifth, clearer choice</td></tr>",
+        html=True,
+    )
+    assertContains(
+        response,
+        "<tr><th scope='row'>layers</th><td><span class='import-empty'>(none)</span></td>"
+        "<td>guest-os</td></tr>",
+        html=True,
+    )
+    assertContains(
+        response, "<tr><th scope='row'>status</th><td>draft</td><td>published</td></tr>", html=True
+    )
+    assert "The file leaves 1 question exactly as it is: q-single." in page
+
+
+def test_preview_refuses_a_misspelt_key_instead_of_ignoring_it(admin_client, bank):
+    data = edited_bank()
+    data["questions"][1]["choices"][0]["correct"] = True  # the issue's example
+    before, stems = rows(), snapshot()
+
+    response = preview(admin_client, json.dumps(data), "bank.json")
+
+    assert response.context["problems"] == [
+        "Question 2 (q-owner), choice 1: unknown key \u201ccorrect\u201d: a choice takes text, "
+        "is_correct, rationale; nothing else is read. Did you mean \u201cis_correct\u201d?"
+    ]
+    assert "result" not in response.context
+    assert rows() == before and snapshot() == stems
+
+
+# Export with item statistics ----------------------------------------------
+
+
+def export_stats_url() -> str:
+    return reverse("admin:quizzes_question_export_csv_statistics")
+
+
+def answered(question: Question, *, picks: list[str], times: int) -> None:
+    """`times` practice answers to `question`, each picking the choices whose text is given."""
+    chosen = list(question.choices.filter(text__in=picks).values_list("pk", flat=True))
+    correct = set(picks) == set(
+        question.choices.filter(is_correct=True).values_list("text", flat=True)
+    )
+    PracticeAnswer.objects.bulk_create(
+        PracticeAnswer(question=question, selected=chosen, correct=correct) for _ in range(times)
+    )
+
+
+def test_export_csv_with_statistics_adds_them_beside_each_question(admin_client, bank):
+    single = bank[0]  # "The customer" is the key
+    answered(single, picks=["The customer"], times=15)
+    answered(single, picks=["AWS"], times=5)
+
+    response = admin_client.get(export_stats_url())
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-with-statistics.csv"')
+    table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(row for row in table if row["ref"] == "q-single")
+    assert (row["answered"], row["facility"], row["discrimination"]) == ("20", "0.75", "")
+    assert row["flags"] == "distractor nobody picks"
+    picks = [row[f"choice_{n}_picks"] for n in range(1, 5)]
+    assert picks == ["15", "5", "0", "0"]
+    assert row["choice_5_picks"] == ""  # q-single has four choices
+    unanswered = next(row for row in table if row["ref"] == "q-owner")
+    assert (unanswered["answered"], unanswered["facility"]) == ("0", "")
+
+
+def test_a_csv_exported_with_statistics_imports_back_as_it_is(admin_client, bank):
+    answered(bank[0], picks=["AWS"], times=3)
+    exported = admin_client.get(export_stats_url()).content
+    assert bank_from_csv(exported) == bank_export()
+    before = snapshot()
+    payload = preview(admin_client, exported, "with-stats.csv").context["payload"]
+    admin_client.post(IMPORT, {"payload": payload, "confirm": "1"})
+    assert snapshot() == before
+
+
+def test_export_selected_with_statistics(admin_client, bank):
+    answered(bank[2], picks=["A", "B"], times=2)
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "export_selected_csv_statistics", "_selected_action": [bank[2].pk]},
+    )
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["ref"], row["answered"], row["facility"]) == ("q-multiple", "2", "1.00")
+    assert [row[f"choice_{n}_picks"] for n in range(1, 6)] == ["2", "2", "0", "0", "0"]
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_export_with_statistics_queries_stay_fixed(
+    admin_client, django_assert_max_num_queries, size
+):
+    for question in [QuestionFactory() for _ in range(size)]:
+        answered(question, picks=["AWS"], times=2)
+    # Session, user, then two for the statistics and four for the bank.
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(export_stats_url())
+    assert len(response.content.decode("utf-8-sig").splitlines()) == size + 1
+
+
+def test_changelist_links_to_the_export_with_statistics(admin_client, bank):
+    page = admin_client.get(CHANGELIST).content.decode()
+    assert f'href="{export_stats_url()}"' in page
+    assert "Export selected as CSV with item statistics" in page

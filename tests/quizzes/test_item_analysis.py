@@ -24,6 +24,7 @@ from quizzes.item_analysis import (
     item_flags,
     item_statistics,
     questions_with_statistics,
+    statistics_by_ref,
 )
 from quizzes.models import Attempt, AttemptItem, Choice, PracticeAnswer, Question
 from tests.factories import (
@@ -390,3 +391,24 @@ def test_changelist_makes_a_fixed_number_of_queries(admin_client, django_assert_
         response = admin_client.get(CHANGELIST, {"o": column("facility")})
     print(f"changelist queries: 10 questions {budget}, 1,000 questions {len(large)}")
     assert len(response.context["cl"].result_list) == QuestionAdmin.list_per_page
+
+
+@pytest.mark.django_db
+def test_statistics_by_ref_agree_with_the_question_panel(ten_sittings):
+    other = multiple_question()
+    a, b, c = [choice.pk for choice in other.choices.order_by("position")][:3]
+    practise(other, [a, c], False, count=2)
+    practise(other, [a, b], True)
+
+    by_ref = statistics_by_ref(Question.objects.all())
+
+    for question in (ten_sittings, other):
+        panel, row = item_statistics(question), by_ref[question.ref]
+        assert (row.answered, row.facility, row.discrimination, row.flags) == (
+            panel.answered,
+            panel.facility,
+            panel.discrimination,
+            panel.flags,
+        )
+        assert row.picks == [choice.picks for choice in panel.choices]
+    assert by_ref[other.ref].picks == [3, 1, 2, 0, 0]

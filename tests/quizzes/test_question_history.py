@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
@@ -15,6 +18,7 @@ from tests.factories import QuestionFactory
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:quizzes_question_changelist")
+IMPORT = reverse("admin:quizzes_question_import")
 
 
 def history_url(question: Question) -> str:
@@ -109,3 +113,31 @@ def test_history_page_queries_stay_fixed(admin_client, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         response = admin_client.get(history_url(question))
     assert response.status_code == 200
+
+
+def test_an_admin_import_names_the_file_and_the_importer_in_the_history(admin_client, admin_user):
+    question = recorded_question(stem="The old stem")
+    data = bank_export(Question.objects.filter(pk=question.pk))
+    data["questions"][0]["stem"] = "The new stem"
+    data["questions"][0]["choices"][1]["rationale"] = "A better rationale"
+    upload = SimpleUploadedFile("bank-2025-06.json", json.dumps(data).encode())
+    preview = admin_client.post(IMPORT, {"file": upload, "format": "auto"})
+
+    admin_client.post(IMPORT, {"payload": preview.context["payload"], "confirm": "1"})
+
+    reason = "Imported from bank-2025-06.json by admin"
+    newest = question.history.first()
+    assert (newest.stem, newest.history_change_reason) == ("The new stem", reason)
+    assert newest.history_user == admin_user
+    choice = Choice.history.filter(rationale="A better rationale").get()
+    assert (choice.history_change_reason, choice.history_user) == (reason, admin_user)
+    assertContains(admin_client.get(history_url(question)), reason)
+
+
+def test_history_page_has_no_style_attribute_and_no_none(admin_client):
+    question = QuestionFactory()  # saved without a reason or a user
+    response = admin_client.get(history_url(question))
+    page = response.content.decode()
+    assert 'class="paginator' in page
+    assert " style=" not in page
+    assert ">None<" not in page.replace(" ", "").replace("\n", "")

@@ -60,5 +60,9 @@ def test_dashboard_and_review_show_only_the_learners_own_work(learners, name):
 
 def test_review_shows_the_learners_own_card(learners):
     """So the absence of A's card on B's review page means something."""
+    from quizzes.models import ReviewCard
+
     a, b = learners
+    # B's blank exam questions are due first; leave B the practice miss alone.
+    ReviewCard.objects.filter(user=b.user).exclude(question=b.missed).delete()
     assert b.missed.stem in b.client.get(reverse("quizzes:review")).content.decode()

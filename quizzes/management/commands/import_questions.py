@@ -7,6 +7,7 @@ every problem is listed with the question's position and ref.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -40,7 +41,8 @@ class Command(BaseCommand):
             ) from None
         try:
             with transaction.atomic():
-                result = bank_import(data=data)
+                source = f"{Path(file).name} (import_questions command)"
+                result = bank_import(data=data, source=source)
                 if dry_run:
                     raise DryRun
         except BankImportError as error:
