@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,14 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Template partials ({% partialdef %}, "page.html#name") are part of Django from 6.0;
+# before that the django-template-partials package provides the same tags.
+if django.VERSION >= (6, 0):
+    TEMPLATE_PARTIALS_APP, TEMPLATE_PARTIALS_BUILTINS = [], []
+else:
+    TEMPLATE_PARTIALS_APP = ["template_partials"]
+    TEMPLATE_PARTIALS_BUILTINS = ["template_partials.templatetags.partials"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,7 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "template_partials",
+    *TEMPLATE_PARTIALS_APP,
     "simple_history",
     "srm_site",
     "lessons",
@@ -91,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quizzes.context_processors.review_due",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": TEMPLATE_PARTIALS_BUILTINS,
         },
     }
 ]
@@ -207,6 +216,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours, as a float
+# Argon2id first (srm_site/hashers.py); PBKDF2 hashes made before still check and
+# are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "srm_site.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # served with 429 Too Many Requests
@@ -216,15 +234,32 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "srm_site.client_ip.client_ip"
 
 # Password-reset mail: printed to the console unless an SMTP host is configured.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Django 6.1 replaces the EMAIL_* settings with MAILERS (the old ones warn there);
+# the same environment variables configure either.
+_smtp_host = os.environ.get("EMAIL_HOST", "")
+_mailer = (
+    {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _smtp_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        },
+    }
+    if _smtp_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+)
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": _mailer}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = _mailer["BACKEND"]
+    if _smtp_host:
+        EMAIL_HOST = _smtp_host
+        _options = _mailer["OPTIONS"]
+        EMAIL_PORT, EMAIL_USE_TLS = _options["port"], _options["use_tls"]
+        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _options["username"], _options["password"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SRM Academy <no-reply@localhost>")
 
 LOGGING = {
