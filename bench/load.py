@@ -82,7 +82,7 @@ ENDPOINTS = ["login form", "login", "lesson", "start", "question", "answer", "su
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="choice" value="(\d+)"')
-OF_TOTAL = re.compile(r"question (\d+) of (\d+)")
+OF_TOTAL = re.compile(r"question (\d+) of (\d+)", re.IGNORECASE)
 CHOOSE = re.compile(r"Choose (\d+) answers")
 ATTEMPT = re.compile(r"/attempts/(\d+)/")
 # What srm_site.middleware logs (with the exception) for each 503 it serves.
