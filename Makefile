@@ -29,6 +29,19 @@ run: content
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+# The other supported Django: the current release (6.1) on Python 3.12+, in its own
+# virtual environment. `.ci/run` runs the PostgreSQL pass with it.
+# The first Python 3.12 or 3.13 that runs (a pyenv shim can exist and not run).
+PYTHON_NEXT ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13); do \
+	"$$p" -c "" 2>/dev/null && { echo "$$p"; break; }; done)
+VENV_NEXT := .venv-django61
+$(VENV_NEXT)/.installed-test: pyproject.toml
+	@test -n "$(PYTHON_NEXT)" || { echo "Django 6.1 needs Python 3.12 or newer: none found (set PYTHON_NEXT)." >&2; exit 1; }
+	$(PYTHON_NEXT) -m venv $(VENV_NEXT)
+	$(VENV_NEXT)/bin/pip install --quiet --disable-pip-version-check -e ".[test]" "django>=6.1,<6.2"
+	touch $@
+
 # Speed as a share of a bare Django view (bench/speed.py); wrk comes from apt if missing.
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
@@ -54,4 +67,4 @@ load: $(VENV)/.installed-bench
 	$(BIN)/python bench/load.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) $(VENV_NEXT) staticfiles

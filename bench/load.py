@@ -383,6 +383,9 @@ async def learner(run: Run, index: int) -> None:
 
 async def sit_exam(run: Run, client: httpx.AsyncClient, index: int, rng: random.Random) -> None:
     stats = run.stats
+    # A class arriving: each learner signs in at a random moment of the first
+    # --login-spread seconds (0: all at once, a storm no class makes).
+    await asyncio.sleep(run.args.login_spread * rng.random())
     page = await call(run, client, "login form", "GET", "/accounts/login/")
     form = {
         "csrfmiddlewaretoken": token_of(page, client),
@@ -704,6 +707,12 @@ def main() -> None:
         default=5000,
         help="mean pause before each action: 5 s is ten times a real learner's pace; "
         "300 or 0 saturates the servers (a capacity test)",
+    )
+    parser.add_argument(
+        "--login-spread",
+        type=float,
+        default=10.0,
+        help="seconds over which the learners sign in (0: all at the same moment)",
     )
     parser.add_argument("--ramp", type=float, default=2.0, help="seconds to spread exam starts")
     parser.add_argument("--healthz-seconds", type=float, default=3.0)

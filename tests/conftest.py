@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import deprecation
 
 # What the test run adds to the environment (pytest-env, the browser tests' conftest);
 # a bare `manage.py` or production process has none of it.
@@ -20,6 +21,15 @@ TEST_ONLY_ENV = frozenset(
         "AXES_COOLOFF_MINUTES",
     }
 )
+
+
+def pytest_configure(config) -> None:
+    """Any deprecation Django announces (RemovedInDjango70Warning on 6.1, …) fails the
+    run, on whichever supported Django runs it: nothing is left to break on the next."""
+    for name in dir(deprecation):
+        warning = getattr(deprecation, name)
+        if name.startswith("RemovedIn") and isinstance(warning, type):
+            config.addinivalue_line("filterwarnings", f"error::{warning.__module__}.{name}")
 
 
 def environment_without_test_settings() -> dict[str, str]:
