@@ -93,12 +93,11 @@ SETUP = textwrap.dedent(
     from lessons.models import Lesson
     from quizzes.exams import attempt_start
     from quizzes.models import ExamBlueprint, Question
-    from srm_site.backends import MODEL_BACKEND
 
     user = User.objects.create_user("bench-learner", password="bench-" + "x" * 20)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = MODEL_BACKEND  # as a sign-in stores it
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # as sign-in does
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     blueprint = ExamBlueprint.objects.get(slug="full-simulation")

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from lessons.models import Layer, Owner, Responsibility, Service
 from srm_site.digest import content_digest
-from srm_site.prepared import PreparedRead
 
 
 @dataclass(frozen=True)
@@ -144,8 +143,14 @@ class MatrixContent:
 
     @classmethod
     def fetch(cls) -> MatrixContent:
-        services, layers, cells = (read.rows() for read in _MATRIX_READS)
-        return cls(services=services, layers=layers, cells=sorted(cells))
+        # In display order (the models' ordering): the order is part of what the grid shows.
+        return cls(
+            services=list(Service.objects.values_list("pk", "slug", "name", "short_name")),
+            layers=list(Layer.objects.values_list("pk", "name", "position")),
+            cells=sorted(
+                Responsibility.objects.order_by().values_list("service_id", "layer_id", "owner")
+            ),
+        )
 
     @property
     def version(self) -> str:
@@ -166,14 +171,3 @@ class MatrixContent:
                 for service, layer, owner in self.cells
             ],
         )
-
-
-# Read on every view of the matrix. They take no values, so their SQL never changes.
-# In display order (the models' ordering): the order is part of what the grid shows.
-_MATRIX_READS = (
-    PreparedRead(lambda: Service.objects.values_list("pk", "slug", "name", "short_name")),
-    PreparedRead(lambda: Layer.objects.values_list("pk", "name", "position")),
-    PreparedRead(
-        lambda: Responsibility.objects.order_by().values_list("service_id", "layer_id", "owner")
-    ),
-)

@@ -13,7 +13,6 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 
 from lessons.models import Lesson, LessonProgress
-from srm_site.prepared import PreparedRead
 
 SESSION_KEY = "completed_lessons"
 
@@ -50,15 +49,8 @@ def path_neighbours(path: Sequence[Lesson], lesson: Lesson) -> tuple[Lesson | No
 def completed_lesson_ids(*, user, session: SessionBase) -> set[int]:
     """The lessons this visitor has finished (one query for a learner, none for a guest)."""
     if user.is_authenticated:
-        return {lesson_id for (lesson_id,) in _COMPLETED.rows(user_id=user.pk)}
+        return set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
     return set(session.get(SESSION_KEY, []))
-
-
-# Every page with the study path reads this: a prepared read.
-_COMPLETED = PreparedRead(
-    lambda user_id: LessonProgress.objects.filter(user_id=user_id).values_list("lesson_id"),
-    user_id=int,
-)
 
 
 def lesson_mark_complete(*, user, session: SessionBase, lesson: Lesson) -> None:

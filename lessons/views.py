@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -30,10 +30,10 @@ from lessons.progress import (
     path_neighbours,
     path_progress,
 )
+from quizzes.models import Question
 from quizzes.practice import Topic, lesson_question_pick
 from srm_site.digest import content_digest
 from srm_site.http import HtmxHttpRequest
-from srm_site.prepared import PreparedRead
 from srm_site.reverse import reverse_cached
 
 
@@ -79,12 +79,6 @@ def lesson_list(request: HtmxHttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "lessons/lesson_list.html", context)
 
 
-# The lesson page is the most read page of the site: its reads are prepared.
-_PUBLISHED_LESSON = PreparedRead(
-    lambda slug: Lesson.objects.published().filter(slug=slug), slug=str
-)
-
-
 @dataclass(frozen=True)
 class PathStop:
     """A lesson on the study path, as the lesson page links to it."""
@@ -99,29 +93,23 @@ class PathStop:
         return reverse_cached("lessons:lesson_detail", slug=self.slug)
 
 
-# The path, each lesson marked if the lesson being read lists it as a prerequisite
-# and if the learner has finished it.
-_PATH = PreparedRead(
-    lambda lesson_id, user_id: (
+def _path_stops(*, lesson: Lesson, user) -> list[PathStop]:
+    """The study path, each lesson marked as a prerequisite of `lesson` and as finished
+    by `user` (one query: the marks are EXISTS subqueries)."""
+    prerequisite = Lesson.prerequisites.through.objects.filter(
+        from_lesson=lesson, to_lesson=OuterRef("pk")
+    )
+    finished = (
+        Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")))
+        if user.is_authenticated
+        else Value(False)
+    )
+    rows = (
         Lesson.objects.published()
-        .annotate(
-            is_prerequisite=Exists(
-                Lesson.prerequisites.through.objects.filter(
-                    from_lesson_id=lesson_id, to_lesson_id=OuterRef("pk")
-                )
-            ),
-            is_completed=Exists(
-                LessonProgress.objects.filter(user_id=user_id, lesson_id=OuterRef("pk"))
-            ),
-        )
+        .annotate(is_prerequisite=Exists(prerequisite), is_completed=finished)
         .values_list("pk", "slug", "title", "is_prerequisite", "is_completed")
-    ),
-    lesson_id=int,
-    user_id=int,
-)
-_SERVICES = PreparedRead(
-    lambda lesson_id: Service.objects.filter(lessons=lesson_id), lesson_id=int
-)
+    )
+    return [PathStop(*row) for row in rows]
 
 
 def article_version(lesson: Lesson, services: list[Service]) -> str:
@@ -131,33 +119,36 @@ def article_version(lesson: Lesson, services: list[Service]) -> str:
     return content_digest(fields, links)
 
 
-def _lesson_or_404(user, slug: str) -> Lesson:
-    if user.is_staff:  # drafts too, for a preview
-        return get_object_or_404(Lesson.objects.visible_to(user), slug=slug)
-    found = _PUBLISHED_LESSON.objects(slug=slug)
-    if not found:
-        raise Http404("No such lesson.")
-    return found[0]
+def _lesson_and_question_or_404(user, slug: str) -> tuple[Lesson, Question | None]:
+    """The lesson (drafts too for staff, to preview them) and its "check yourself" question.
+
+    The question is read with its lesson, so a lesson with questions costs no read of its own.
+    """
+    lessons = Lesson.objects.visible_to(user)
+    question = lesson_question_pick(slug=slug, lessons=lessons)
+    if question is not None:
+        return question.lesson, question
+    return get_object_or_404(lessons, slug=slug), None
 
 
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
     user = request.user
-    lesson = _lesson_or_404(user, slug)
-    path = [PathStop(*row) for row in _PATH.rows(lesson_id=lesson.pk, user_id=user.pk or 0)]
+    lesson, question = _lesson_and_question_or_404(user, slug)
+    path = _path_stops(lesson=lesson, user=user)
     completed = None  # a guest's are in the session; staff may be reading a draft, off the path
     if user.is_authenticated and not user.is_staff:
         completed = {stop.pk for stop in path if stop.is_completed}
     previous_lesson, next_lesson = path_neighbours(path, lesson)
-    services = _SERVICES.objects(lesson_id=lesson.pk)
+    services = list(lesson.services.all())
     context = {
         "lesson": lesson,
         "article_version": article_version(lesson, services),
         "prerequisites": [stop for stop in path if stop.is_prerequisite],
         "services": services,
         # "Check yourself": one of the lesson's questions, answered in place.
-        "question": lesson_question_pick(lesson),
+        "question": question,
         "topic": Topic(kind="lesson", slug=lesson.slug, label=lesson.title, subject=lesson),
         "in_lesson": True,  # the lesson page has no practice tally to update
         "previous_lesson": previous_lesson,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lessons.models import Layer, Lesson, Service
@@ -226,6 +226,19 @@ def import_reason(*, source: str = "", user=None) -> str:
     return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
 
 
+def history_sign_latest(history: QuerySet, *, reason: str, user) -> None:
+    """Name why and by whom the newest record in `history` was written.
+
+    simple_history records a save as it happens; the reason and the user are put
+    on that record through its history manager afterwards, its public API.
+    """
+    record = history.first()  # simple_history orders a history newest first
+    if record is None:  # history switched off (SIMPLE_HISTORY_ENABLED = False)
+        return
+    record.history_change_reason, record.history_user = reason, user
+    record.save(update_fields=["history_change_reason", "history_user"])
+
+
 @transaction.atomic
 def bank_import(*, data: object, source: str = "", user=None) -> ImportResult:
     """Create or update questions by ref; all of them, or none (BankImportError).
@@ -265,9 +278,8 @@ def bank_import(*, data: object, source: str = "", user=None) -> ImportResult:
         question.lesson = lessons[item["lesson"]]
         question.status = item.get("status", Question.Status.DRAFT)
         question.sources = item.get("sources", [])
-        # django-simple-history reads these two when it records the save.
-        question._change_reason, question._history_user = reason, user
         question.save()
+        history_sign_latest(question.history.all(), reason=reason, user=user)
         question.services.set([services[slug] for slug in item.get("services", [])])
         question.layers.set([layers[slug] for slug in item.get("layers", [])])
         _choices_replace(
@@ -375,8 +387,9 @@ def _choices_replace(
             changed.append(choice)
     for choice in current.values():
         # One by one, so that each deletion's history entry carries the reason.
-        choice._change_reason, choice._history_user = reason, user
+        pk = choice.pk
         choice.delete()
+        history_sign_latest(Choice.history.filter(id=pk), reason=reason, user=user)
     # With history, like an edit in the admin: a re-import that moves the key shows in it.
     bulk_update_with_history(
         changed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,7 +29,6 @@ from quizzes.selection import SelectionError
 from quizzes.snapshots import snapshot_choices_to_answer
 from quizzes.weights import with_weights
 from srm_site.http import HtmxHttpRequest
-from srm_site.prepared import PreparedRead
 
 
 @require_GET
@@ -74,23 +73,14 @@ def _attempt_or_404(request, pk: int) -> Attempt:
     return attempt
 
 
-# Every exam question page and every save reads its item first: a prepared read.
-_ITEM = PreparedRead(
-    lambda user_id, attempt_id, position: AttemptItem.objects.select_related(
-        "attempt__blueprint"
-    ).filter(attempt__user_id=user_id, attempt_id=attempt_id, position=position),
-    user_id=int,
-    attempt_id=int,
-    position=int,
-)
-
-
 def _item_or_404(request, pk: int, n: int) -> AttemptItem:
     """Question n of the learner's own attempt, read with its attempt in one query."""
-    items = _ITEM.objects(user_id=request.user.pk, attempt_id=pk, position=n)
-    if not items:
-        raise Http404("No such question in your attempts.")
-    item = items[0]
+    item = get_object_or_404(
+        AttemptItem.objects.select_related("attempt__blueprint"),
+        attempt__user=request.user,
+        attempt__pk=pk,  # the attempt's own id field: a value beyond its range matches nothing
+        position=n,
+    )
     attempt_finalize_if_expired(attempt=item.attempt)
     return item
 

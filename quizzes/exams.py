@@ -11,7 +11,6 @@ never count.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import JSONField, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 
 from quizzes.grading import is_correct
@@ -29,7 +27,6 @@ from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
 from srm_site.db_functions import JSONArrayLength
-from srm_site.prepared import PreparedRead, PreparedUpdate
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -164,43 +161,6 @@ def seconds_left(attempt: Attempt, at: datetime | None = None) -> int:
     return max(0, int((attempt.deadline - (at or now())).total_seconds()))
 
 
-# Every save takes this lock first (see attempt_answer).
-_LOCKED_ATTEMPT = PreparedRead(
-    lambda pk: Attempt.objects.select_for_update().only("state", "deadline").filter(pk=pk),
-    pk=int,
-)
-
-
-def _save_statement(*, flagged: bool, answered: bool) -> PreparedUpdate:
-    """The UPDATE that stores one answer; flagged and answered or not are its variants.
-
-    Guarded by state and deadline as well as the lock: the row is never
-    resurrected or written late, even by a caller that skipped the lock.
-    """
-
-    def build(pk, floor, selected, moment=None):
-        items = AttemptItem.objects.filter(
-            pk=pk, attempt__state=Attempt.State.IN_PROGRESS, attempt__deadline__gte=floor
-        )
-        changes = {
-            "selected": Cast(Value(selected), JSONField()),
-            "flagged": flagged,
-            "answered_at": moment if answered else None,
-        }
-        return items, changes
-
-    kinds = {"pk": int, "floor": datetime, "selected": str}
-    return PreparedUpdate(build, **kinds, **({"moment": datetime} if answered else {}))
-
-
-# Every save runs one of these (see attempt_answer), written once per process.
-_SAVES = {
-    (flagged, answered): _save_statement(flagged=flagged, answered=answered)
-    for flagged in (False, True)
-    for answered in (False, True)
-}
-
-
 def attempt_answer(
     *, attempt: Attempt, item: AttemptItem, selected: list[str], flagged: bool
 ) -> AttemptItem:
@@ -213,17 +173,19 @@ def attempt_answer(
     stored but graded on the old selection.
     """
     picked = _picked(item, selected)
-    save = _SAVES[bool(flagged), bool(picked)]
     with transaction.atomic():
-        [locked] = _LOCKED_ATTEMPT.objects(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update().only("state", "deadline").get(pk=attempt.pk)
         moment = now()
         late = moment > locked.deadline + GRACE
         updated = 0
         if not locked.is_finished and not late:
-            answered = {"moment": moment} if picked else {}
-            updated = save.run(
-                pk=item.pk, floor=moment - GRACE, selected=json.dumps(picked), **answered
-            )
+            # Guarded by state and deadline as well as the lock: the row is never
+            # resurrected or written late, even by a caller that skipped the lock.
+            updated = AttemptItem.objects.filter(
+                pk=item.pk,
+                attempt__state=Attempt.State.IN_PROGRESS,
+                attempt__deadline__gte=moment - GRACE,
+            ).update(selected=picked, flagged=flagged, answered_at=moment if picked else None)
     if late and not locked.is_finished:
         attempt_submit(attempt=attempt, expired=True)
         raise LateAnswer
@@ -278,26 +240,23 @@ class NavigatorRow:
         return self.status == AnswerStatus.INCOMPLETE
 
 
-# Read on every exam question page and every save.
-_NAVIGATOR = PreparedRead(
-    lambda attempt_id: (
-        AttemptItem.objects.filter(attempt_id=attempt_id)
+def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
+    """Every item's position, answer status and flag, in one query.
+
+    The database counts the ticked choices, so 65 JSON lists are not decoded here.
+    """
+    rows = (
+        AttemptItem.objects.filter(attempt=attempt)
         .order_by("position")
         .values_list("position", JSONArrayLength("selected"), "flagged", "choose")
-    ),
-    attempt_id=int,
-)
-
-
-def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
-    """Every item's position, answer status and flag, in one query."""
+    )
     return [
         NavigatorRow(
             position=position,
             status=answer_status(picked=picked, choose=choose),
             flagged=flagged,
         )
-        for position, picked, flagged, choose in _NAVIGATOR.rows(attempt_id=attempt.pk)
+        for position, picked, flagged, choose in rows
     ]
 
 

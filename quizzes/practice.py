@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,7 +20,6 @@ from lessons.models import Layer, Lesson, Owner, Responsibility, Service
 from quizzes.grading import choice_count_problem, is_correct
 from quizzes.models import Choice, PracticeAnswer, Question
 from quizzes.review import Answer, cards_record
-from srm_site.prepared import PreparedRead, attach_prefetched
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what a <slug:…> URL converter accepts
 RECENT_LIMIT = 30  # questions remembered per topic so practice doesn't repeat itself
@@ -134,37 +133,15 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Que
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
 
 
-# Every lesson page offers one of its questions to "check yourself": prepared reads.
-# One read: the choices of one random published question of the lesson, each with
-# that question. The pick is an uncorrelated subquery, so the database runs it once.
-_LESSON_QUESTION_CHOICES = PreparedRead(
-    lambda lesson_id: (
-        Choice.objects.filter(
-            question_id=Subquery(
-                Question.objects.published()
-                .filter(lesson_id=lesson_id)
-                .order_by("?")
-                .values("pk")[:1]
-            )
-        )
-        .select_related("question")
-        .order_by("position")
-    ),
-    lesson_id=int,
-)
+def lesson_question_pick(*, slug: str, lessons: QuerySet[Lesson] | None = None) -> Question | None:
+    """A random published question of the lesson `slug`, for "check yourself" (two queries).
 
-
-def lesson_question_pick(lesson: Lesson) -> Question | None:
-    """A random published question of the lesson, with its choices (one query)."""
-    choices = _LESSON_QUESTION_CHOICES.objects(lesson_id=lesson.pk)
-    if not choices:
-        return None
-    question = choices[0].question
-    question.lesson = lesson
-    for choice in choices:
-        choice.question = question
-    attach_prefetched(question, "choices", choices)
-    return question
+    The question comes with its lesson (of `lessons`, published ones by default)
+    and its choices, so the lesson page reads a lesson with questions only once.
+    """
+    lessons = Lesson.objects.published() if lessons is None else lessons
+    candidates = Question.objects.published().filter(lesson__in=lessons, lesson__slug=slug)
+    return _with_choices(candidates.order_by("?")).first()
 
 
 def as_id(value: object) -> int:

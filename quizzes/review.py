@@ -21,11 +21,10 @@ from datetime import UTC, datetime, timedelta
 
 import fsrs
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from quizzes.models import Choice, ReviewCard
-from srm_site.prepared import PreparedRead
 
 # One learning and one relearning step of ten minutes: a right "sure" answer to a
 # card that has just been failed graduates it to days; "unsure" keeps it close.
@@ -128,27 +127,11 @@ def due_cards(user, *, at: datetime | None = None) -> QuerySet[ReviewCard]:
     return ReviewCard.objects.for_user(user).live().due_by(due_cutoff(at)).order_by("due", "pk")
 
 
-# Every signed-in page's header shows this count, so it is a prepared read.
-_DUE_COUNT = PreparedRead(
-    lambda user_id, cutoff: (
-        ReviewCard.objects.filter(user_id=user_id)
-        .live()
-        .due_by(cutoff)
-        .values("user_id")  # one group: the learner's own cards
-        .annotate(due=Count("pk"))
-        .values_list("due")
-    ),
-    user_id=int,
-    cutoff=datetime,
-)
-
-
 def due_count(user, *, at: datetime | None = None) -> int:
     """How many of `due_cards` there are (one query)."""
     if not user.is_authenticated:
         return 0
-    rows = _DUE_COUNT.rows(user_id=user.pk, cutoff=due_cutoff(at))
-    return rows[0][0] if rows else 0
+    return due_cards(user, at=at).count()
 
 
 def next_card(user, *, at: datetime | None = None) -> ReviewCard | None:

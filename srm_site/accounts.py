@@ -13,7 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from srm_site.backends import MODEL_BACKEND
 from srm_site.http import HtmxHttpRequest
 
 
@@ -58,7 +57,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Logging in fires user_logged_in, which moves the guest's progress over.
-        login(request, user, backend=MODEL_BACKEND)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
             f"Welcome to SRM Academy, {user.get_username()}! You are signed in, and from "

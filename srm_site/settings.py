@@ -209,9 +209,6 @@ INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "srm_site.backends.ModelBackend",  # Django's, with a prepared user read
-    # Only so that sessions signed in before srm_site.backends keep working;
-    # it can go once SESSION_COOKIE_AGE has passed since that release.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))

@@ -1,0 +1,111 @@
+"""The reads every page makes: the right rows, in a fixed number of plain queries."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quizzes.exams import attempt_answer, attempt_navigator, attempt_start
+from quizzes.models import Choice, Question, ReviewCard
+from quizzes.practice import lesson_question_pick
+from quizzes.review import Answer, cards_record, due_cards, due_count
+from srm_site.db_functions import JSONArrayLength
+from tests.factories import (
+    BlueprintFactory,
+    LessonFactory,
+    QuestionFactory,
+    UserFactory,
+    build_bank,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def attempt(user):
+    build_bank(12)
+    blueprint = BlueprintFactory(question_count=6, minutes=15)
+    attempt = attempt_start(user=user, blueprint=blueprint, rng=random.Random(2)).attempt
+    item = attempt.items.get(position=2)
+    attempt_answer(attempt=attempt, item=item, selected=[str(item.choice_order[0])], flagged=True)
+    return attempt
+
+
+def test_the_navigator_is_one_query(attempt, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = attempt_navigator(attempt=attempt)
+    assert [(row.position, row.answered, row.flagged) for row in rows][:2] == [
+        (1, False, False),
+        (2, True, True),
+    ]
+    assert [row.position for row in rows] == [1, 2, 3, 4, 5, 6]
+
+
+def test_json_array_length_counts_in_the_database(attempt):
+    lengths = dict(
+        attempt.items.annotate(picked=JSONArrayLength("selected")).values_list(
+            "position", "picked"
+        )
+    )
+    assert lengths == {item.position: len(item.selected) for item in attempt.items.all()}
+    assert lengths[2] == 1 and lengths[1] == 0
+
+
+def test_a_saved_answer_is_stored_as_the_json_list_it_was(attempt):
+    item = attempt.items.get(position=4)
+    picked = sorted(item.choice_order[:1])
+    attempt_answer(attempt=attempt, item=item, selected=[str(pk) for pk in picked], flagged=False)
+    item.refresh_from_db()
+    assert item.selected == picked and item.flagged is False and item.answered_at
+    attempt_answer(attempt=attempt, item=item, selected=[], flagged=True)
+    item.refresh_from_db()
+    assert item.selected == [] and item.flagged is True and item.answered_at is None
+
+
+def test_the_headers_due_count_at_every_moment(user, django_assert_num_queries):
+    questions = build_bank(6)
+    now = timezone.now()
+    cards_record(user=user, answers=[Answer(q.pk, correct=False) for q in questions[:4]], at=now)
+    Question.objects.filter(pk=questions[3].pk).update(status=Question.Status.DRAFT)
+    cards_record(user=UserFactory(), answers=[Answer(questions[5].pk, correct=False)], at=now)
+    moments = [now - timedelta(days=1), now, now + timedelta(minutes=30), now + timedelta(days=9)]
+    with django_assert_num_queries(len(moments)):
+        counts = [due_count(user, at=moment) for moment in moments]
+    assert counts == [len(due_cards(user, at=moment)) for moment in moments]
+    assert counts[0] == 0 and counts[-1] == 3  # the unpublished question's card isn't counted
+    assert ReviewCard.objects.filter(user=user).count() == 4
+
+
+def test_a_lessons_check_yourself_question_comes_with_its_lesson_and_choices(
+    django_assert_num_queries,
+):
+    questions = build_bank(6)
+    lesson = questions[0].lesson
+    draft = questions[5]
+    draft.status = Question.Status.DRAFT
+    draft.save()
+    QuestionFactory(lesson=LessonFactory())
+    picked = set()
+    for _ in range(50):
+        with django_assert_num_queries(2):
+            question = lesson_question_pick(slug=lesson.slug)
+        with django_assert_num_queries(0):  # choices and lesson came with it
+            choices = list(question.choices.all())
+            assert question.lesson == lesson and question.lesson.body == lesson.body
+        assert choices == list(Choice.objects.filter(question=question).order_by("position"))
+        picked.add(question.pk)
+    assert picked <= {q.pk for q in questions[:5]}
+    assert len(picked) > 1  # random, not always the same one
+    assert lesson_question_pick(slug=LessonFactory().slug) is None
+
+
+def test_a_draft_lessons_question_is_only_picked_where_drafts_are_visible():
+    from lessons.models import Lesson
+
+    draft = LessonFactory(published=False)
+    question = QuestionFactory(lesson=draft)
+    assert lesson_question_pick(slug=draft.slug) is None
+    assert lesson_question_pick(slug=draft.slug, lessons=Lesson.objects.all()) == question

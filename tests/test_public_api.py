@@ -1,0 +1,160 @@
+"""The project's code uses Django through its public, documented API only.
+
+Django's stability promise covers what its documentation describes. The query
+compiler (`django.db.models.sql`), the rest of `django.db.models.query`, private
+modules and underscore attributes change without notice between releases: code
+built on them breaks on an upgrade, or silently returns wrong rows.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("lessons", "quizzes", "srm_site", "bench")
+
+# What Django documents as importable from django.db.models.query (the QuerySet API
+# reference and "Performing raw SQL queries"); everything else there is internal.
+QUERY_MODULE_PUBLIC = frozenset(
+    {"QuerySet", "EmptyQuerySet", "RawQuerySet", "Prefetch", "prefetch_related_objects"}
+)
+# Names a method may set underscore attributes on: its own object.
+OWN = frozenset({"self", "cls"})
+
+
+def _private(name: str) -> bool:
+    """`_name` is private; `__name__`-style dunders (`__future__`, `__dict__`) are not."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _module_problem(module: str) -> str | None:
+    if module == "django.db.models.sql" or module.startswith("django.db.models.sql."):
+        return f"imports Django's query compiler internals ({module})"
+    if any(_private(segment) for segment in module.split(".")):
+        return f"imports a private module ({module})"
+    return None
+
+
+def _assigned_attributes(target: ast.expr) -> Iterator[ast.Attribute]:
+    """The attributes an assignment target writes, through tuple unpacking too."""
+    if isinstance(target, ast.Attribute):
+        yield target
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _assigned_attributes(element)
+    elif isinstance(target, ast.Starred):
+        yield from _assigned_attributes(target.value)
+
+
+def _is_own(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id in OWN
+
+
+def problems_in(source: str) -> Iterator[tuple[int, str]]:
+    """(line, what) for each use of Django internals or private attributes in `source`."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                problem = _module_problem(alias.name)
+                if problem or alias.name == "django.db.models.query":
+                    yield node.lineno, problem or f"imports {alias.name} as a module"
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            problem = _module_problem(node.module)
+            if problem:
+                yield node.lineno, problem
+            elif node.module == "django.db.models.query":
+                for alias in node.names:
+                    if alias.name not in QUERY_MODULE_PUBLIC:
+                        yield node.lineno, f"imports {alias.name} from django.db.models.query"
+            elif node.module.split(".")[0] == "django":
+                for alias in node.names:
+                    if _private(alias.name):
+                        yield node.lineno, f"imports {alias.name} from {node.module}"
+        elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+            for target in targets:
+                for attribute in _assigned_attributes(target):
+                    if _private(attribute.attr) and not _is_own(attribute.value):
+                        yield node.lineno, f"sets .{attribute.attr} of another object"
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"setattr", "delattr"}
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and _private(node.args[1].value)
+            and not _is_own(node.args[0])
+        ):
+            yield node.lineno, f"{node.func.id}(…, {node.args[1].value!r}) on another object"
+
+
+def project_files() -> list[Path]:
+    """The project's own Python files: no virtualenv, no migrations."""
+    return sorted(
+        path
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.relative_to(ROOT).parts
+    )
+
+
+def test_project_code_uses_only_djangos_public_api():
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {what}"
+        for path in project_files()
+        for line, what in problems_in(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "Django internals or private attributes used:\n" + "\n".join(found)
+
+
+def test_the_walk_covers_every_package_and_skips_migrations():
+    files = {path.relative_to(ROOT).as_posix() for path in project_files()}
+    assert {"lessons/views.py", "quizzes/exams.py", "srm_site/settings.py"} <= files
+    assert any(name.startswith("bench/") for name in files)
+    assert not any("/migrations/" in name for name in files)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from django.db.models.sql import Query",
+        "from django.db.models.sql.compiler import SQLCompiler",
+        "import django.db.models.sql.subqueries",
+        "from django.db.models.query import get_related_populators",
+        "from django.db.models.query import QuerySet, ModelIterable",
+        "from django.db.models.fields import _load_field",
+        "from django.utils._os import safe_join",
+        "import some._private",
+        "queryset._result_cache = []",
+        "question._change_reason, question._history_user = reason, user",
+        "self.queryset._prefetch_done = True",
+        "item._cache += 1",
+        "del instance._state",
+        'setattr(instance, "_prefetched_objects_cache", {})',
+    ],
+)
+def test_each_kind_of_internal_use_is_caught(source):
+    assert list(problems_in(source)), source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from __future__ import annotations",
+        "from django.db.models import Prefetch, QuerySet, prefetch_related_objects",
+        "from django.db.models.query import QuerySet, Prefetch, RawQuerySet",
+        "self._local = threading.local()",
+        "cls._registry = {}",
+        "instance.history_change_reason = reason",
+        'setattr(self, "_cache", value)',
+        "fields = Lesson._meta.concrete_fields",
+        "from quizzes.exams import _ordered",
+    ],
+)
+def test_public_use_passes(source):
+    assert not list(problems_in(source)), source
