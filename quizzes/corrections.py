@@ -23,6 +23,7 @@ from quizzes.models import (
     Question,
     ReviewCard,
 )
+from quizzes.review import header_due_forget
 
 CARD_RESET_FIELDS = ["state", "step", "stability", "difficulty", "due", "last_review"]
 CARD_RESET_FIELDS += ["last_rating", "lapses"]
@@ -64,6 +65,7 @@ def review_cards_restart(*, question: Question, user_ids: set[int]) -> int:
         [ReviewCard(user_id=pk, question=question, step=0, due=now) for pk in missing],
         ignore_conflicts=True,  # a card answered into existence meanwhile is kept
     )
+    header_due_forget(user_ids)
     return len(user_ids)
 
 

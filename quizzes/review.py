@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import fsrs
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -115,6 +116,7 @@ def cards_record(
     # A second tab racing to create the same card loses quietly; its answer is kept
     # in PracticeAnswer/AttemptItem either way.
     ReviewCard.objects.bulk_create(new, ignore_conflicts=True)
+    header_due_forget([user.pk])
     return list(cards.values())
 
 
@@ -132,6 +134,37 @@ def due_count(user, *, at: datetime | None = None) -> int:
     if not user.is_authenticated:
         return 0
     return due_cards(user, at=at).count()
+
+
+# The header on every signed-in page shows the due count. A minute's lag as cards
+# fall due is harmless; a count that ignores the learner's own answer is not, so
+# every write to a learner's cards forgets theirs (see header_due_forget).
+HEADER_DUE_SECONDS = 60
+
+
+def _header_due_key(user_id: int) -> str:
+    return f"review-due:{user_id}"
+
+
+def header_due_count(user) -> int:
+    """`due_count` for the page header, kept in the default cache for a minute."""
+    if not user.is_authenticated:
+        return 0
+    key = _header_due_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = due_count(user)
+        cache.set(key, count, HEADER_DUE_SECONDS)
+    return count
+
+
+def header_due_forget(user_ids: Iterable[int]) -> None:
+    """Drop the learners' cached header counts, now and once the card changes commit
+    (a page read in between could have cached the count from before them)."""
+    keys = [_header_due_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def next_card(user, *, at: datetime | None = None) -> ReviewCard | None:

@@ -45,6 +45,17 @@ def skip_or_fail_under_ci(message: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_default_cache():
+    """Each test starts with an empty default cache: ids are reused after a rollback,
+    so a cached value (the header's review count) must not outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests don't run collectstatic, so the hashed-manifest storage has no manifest."""
     settings.STORAGES = {

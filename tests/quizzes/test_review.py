@@ -406,3 +406,51 @@ class TestReviewFeelsLikeAReview:
         )
         assertContains(response, "<strong>1</strong> reviewed, <strong>1</strong> right")
         assertNotContains(response, "on this topic")
+
+
+class TestHeaderCount:
+    """The header's due count is cached for a minute and forgotten on every card write."""
+
+    url = "/lessons/"  # any signed-in page with the header
+
+    def badge(self, client: Client) -> str:
+        found = re.search(r'id="review-badge"[^>]*>(\d*)', client.get(self.url).content.decode())
+        return found.group(1)
+
+    def test_the_second_page_reads_the_count_from_the_cache(
+        self, auth_client, user, django_assert_num_queries
+    ):
+        answer(user, QuestionFactory(), correct=False)
+        assert self.badge(auth_client) == "1"
+        first = auth_client.get(self.url)
+        ReviewCard.objects.filter(user=user).update(due=timezone.now() + timedelta(days=9))
+        # Changed behind the app's back (no answer): the header may lag a minute.
+        assert self.badge(auth_client) == "1"
+        with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+            assert self.badge(auth_client) == ""
+        assert first.status_code == 200
+
+    def test_a_practice_answer_refreshes_the_count_at_once(self, auth_client, user):
+        questions = QuestionFactory.create_batch(2)
+        answer(user, questions[0], correct=False)
+        assert self.badge(auth_client) == "1"
+        _, wrong = right_and_wrong(questions[1])
+        auth_client.post(ANSWER, {"question": questions[1].pk, "choice": wrong})
+        assert self.badge(auth_client) == "2"
+
+    def test_an_exam_submission_refreshes_the_count_at_once(self, auth_client, user):
+        questions = QuestionFactory.create_batch(4)
+        assert self.badge(auth_client) == ""
+        blueprint = BlueprintFactory(question_count=4)
+        attempt = attempt_start(user=user, blueprint=blueprint).attempt
+        attempt_submit(attempt=attempt)  # every scored question left blank counts as wrong
+        assert self.badge(auth_client) == str(len(questions))
+
+    def test_one_learners_answer_leaves_anothers_cached_count_alone(self, client, user):
+        other = UserFactory()
+        answer(other, QuestionFactory(), correct=False)
+        client.force_login(other)
+        assert self.badge(client) == "1"
+        answer(user, QuestionFactory(), correct=False)
+        ReviewCard.objects.filter(user=other).delete()
+        assert self.badge(client) == "1"  # still the cached count: only `user`'s was dropped
