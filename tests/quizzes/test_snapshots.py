@@ -254,3 +254,49 @@ def test_items_carry_the_snapshots_choose_and_the_migration_fills_older_ones(use
     migration = importlib.import_module("quizzes.migrations.0010_attempt_item_choose")
     migration.choose_fill(apps, None)
     assert dict(attempt.items.values_list("position", "choose")) == chooses
+
+
+def test_a_snapshot_holds_the_question_as_its_models_show_it(django_assert_num_queries):
+    from lessons.models import Layer, Service
+    from quizzes.snapshots import snapshots_for
+    from tests.factories import LayerFactory, ServiceFactory
+
+    question = multiple_question()
+    question.sources = [{"title": "AWS page", "url": "https://docs.aws.amazon.com/x.html"}]
+    question.save()
+    late, early = ServiceFactory(position=9), ServiceFactory(position=1)
+    question.services.set([late, early])
+    question.layers.set([LayerFactory(position=5), LayerFactory(position=2)])
+    other = build_bank(1)[0]
+    with django_assert_num_queries(4):
+        snapshots = snapshots_for([question.pk, other.pk])
+    snapshot = snapshots[question.pk]
+    assert set(snapshots) == {question.pk, other.pk}
+    assert {k: snapshot[k] for k in ("ref", "stem", "kind", "choose", "explanation")} == {
+        "ref": question.ref,
+        "stem": question.stem,
+        "kind": question.kind,
+        "choose": 2,
+        "explanation": question.explanation,
+    }
+    assert snapshot["sources"] == question.sources
+    assert snapshot["lesson"] == {"slug": question.lesson.slug, "title": question.lesson.title}
+    # Tags in the models' display order, like question.services.all() lists them.
+    assert snapshot["services"] == [
+        {"slug": s.slug, "name": s.name} for s in Service.objects.filter(questions=question)
+    ]
+    assert snapshot["services"][0]["slug"] == early.slug
+    assert snapshot["layers"] == [
+        {"slug": row.slug, "name": row.name} for row in Layer.objects.filter(questions=question)
+    ]
+    assert snapshot["choices"] == [
+        {
+            "id": c.pk,
+            "position": c.position,
+            "text": c.text,
+            "is_correct": c.is_correct,
+            "rationale": c.rationale,
+        }
+        for c in question.choices.order_by("position", "pk")
+    ]
+    assert sum(c["is_correct"] for c in snapshot["choices"]) == 2
