@@ -230,19 +230,23 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # served with 429 Too Ma
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "srm_site.client_ip.client_ip"
 
-# Password-reset mail: printed to the console unless an SMTP host is configured.
+# Password-reset mail. In development it is printed to the console unless an SMTP
+# host is configured; in production it always goes through SMTP (Django's own
+# default, a relay on localhost:25, unless EMAIL_HOST names another), since a
+# console "mailer" would silently send nothing (Django 6.1's deploy check says so).
 # Django 6.1 replaces the EMAIL_* settings with MAILERS (the old ones warn there);
 # the same environment variables configure either.
-_smtp_host = os.environ.get("EMAIL_HOST", "")
+_relay = os.environ.get("EMAIL_HOST", "")  # an SMTP service, on 587 with TLS by default
+_smtp_host = _relay or ("" if DEBUG else "localhost")
 _mailer = (
     {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": _smtp_host,
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "port": int(os.environ.get("EMAIL_PORT", "587" if _relay else "25")),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "use_tls": env_bool("EMAIL_USE_TLS", bool(_relay)),
         },
     }
     if _smtp_host

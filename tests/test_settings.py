@@ -136,3 +136,39 @@ def test_gunicorn_reads_the_environment():
     assert config["bind"] == ["127.0.0.1:9100"]
     assert (config["workers"], config["timeout"], config["keepalive"]) == (5, 45, 75)
     assert gunicorn_config(BIND="0.0.0.0:8080", PORT="9100")["bind"] == ["0.0.0.0:8080"]
+
+
+SHOW_MAILER = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.core.mail import get_connection
+if django.VERSION >= (6, 1):
+    from django.core.mail import mailers
+    backend = mailers["default"]
+else:
+    backend = get_connection()
+print(json.dumps([type(backend).__module__, getattr(backend, "host", None),
+                  getattr(backend, "port", None), getattr(backend, "use_tls", None)]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DEBUG": "true"}, ["django.core.mail.backends.console", None, None, None]),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "k" * 60},
+            ["django.core.mail.backends.smtp", "localhost", 25, False],
+        ),
+        (
+            {"DEBUG": "true", "EMAIL_HOST": "smtp.example.com"},
+            ["django.core.mail.backends.smtp", "smtp.example.com", 587, True],
+        ),
+    ],
+    ids=["development prints", "production relays on localhost", "a configured host"],
+)
+def test_password_reset_mail_goes_where_the_environment_says(env, expected):
+    result = python(SHOW_MAILER, DJANGO_SETTINGS_MODULE="srm_site.settings", **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected

@@ -32,10 +32,17 @@ def saved(page):
     page.locator("#save-status", has_text="Saved").wait_for()
 
 
+def on_question(page, n: int) -> None:
+    """Question n is shown and its page has finished loading: the deferred exam.js
+    that answers the keys runs after the heading is already painted."""
+    page.get_by_role("heading", name=f"Question {n}").wait_for()
+    page.wait_for_load_state("load")
+
+
 def test_sit_quick_check_from_start_to_review(learner_page, site):
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     wait_until(page, COUNTDOWN_DRAWN)
     assert page.locator("#timer .timer__value").inner_text().startswith(("14:", "15:"))
 
@@ -52,7 +59,7 @@ def test_sit_quick_check_from_start_to_review(learner_page, site):
     page.keyboard.press("f")
     page.locator("#save-status", has_text="flagged").wait_for()
     page.keyboard.press("ArrowRight")
-    page.get_by_role("heading", name="Question 2").wait_for()
+    on_question(page, 2)
 
     # Question 2: answer by keyboard.
     page.keyboard.press("2")
@@ -63,7 +70,7 @@ def test_sit_quick_check_from_start_to_review(learner_page, site):
     page.reload()
     assert page.locator(f'input[value="{second_pick}"]').is_checked()
     page.get_by_role("button", name="1 answered, flagged").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     assert page.locator(f'input[value="{first_pick}"]').is_checked()
     assert page.locator("#flagged").is_checked()
     assert page.locator(".nav-item--flagged").count() == 1
@@ -98,12 +105,12 @@ def test_exam_works_with_javascript_off(browser, site, django_user_model):
     assert not page.get_by_text("(F)").is_visible()
     tick_as_many_as_asked(page.locator(".choices"))
     page.get_by_role("button", name="Save and next →").click()
-    page.get_by_role("heading", name="Question 2").wait_for()
+    on_question(page, 2)
     assert page.locator(".nav-item--answered").count() == 1
     # Choosing, then a navigator number, saves the choice too.
     tick_as_many_as_asked(page.locator(".choices"))
     page.get_by_role("button", name="5 not answered").click()
-    page.get_by_role("heading", name="Question 5").wait_for()
+    on_question(page, 5)
     assert page.locator(".nav-item--answered").count() == 2
     context.close()
 
@@ -112,7 +119,7 @@ def test_timer_stays_in_view_on_a_phone(browser, site, django_user_model):
     context = browser.new_context(viewport={"width": 390, "height": 700})
     page = log_in_to_exams(context.new_page(), site, django_user_model, "phone")
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     page.mouse.wheel(0, 2000)
     wait_until(page, "window.scrollY > 200")
     box = page.locator("#timer").bounding_box()
@@ -144,7 +151,7 @@ def test_settings_page_sets_extra_time_and_is_accessible(learner_page, site):
 def test_resuming_shows_an_accessible_message(learner_page, site):
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     page.goto(f"{site}/exams/")
     page.get_by_role("button", name="Resume quick check").click()
     page.get_by_role("status").filter(has_text="continues where you left it").wait_for()
@@ -157,7 +164,7 @@ def test_a_save_refused_during_a_database_outage_says_so_beside_the_question(lea
 
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     outage = render_to_string("503.html#database-unavailable", {"retry_url": ""})
 
     def refuse(route):
@@ -192,18 +199,18 @@ def test_two_then_right_arrow_saves_choice_two_and_moves_on(learner_page):
 
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     # The trap is a radio group (one answer), where a focused radio takes arrows.
     n = 1
     while page.locator("legend").inner_text() != "Choose one answer":
         n += 1
         page.keyboard.press("ArrowRight")
-        page.get_by_role("heading", name=f"Question {n}").wait_for()
+        on_question(page, n)
     second = page.locator("input[name=choice]").nth(1).get_attribute("value")
     page.keyboard.press("2")
     saved(page)
     page.keyboard.press("ArrowRight")
-    page.get_by_role("heading", name=f"Question {n + 1}").wait_for()
+    on_question(page, n + 1)
     item = AttemptItem.objects.get(attempt__user__username="sitter", position=n)
     assert [str(pk) for pk in item.selected] == [second]
 
@@ -211,21 +218,21 @@ def test_two_then_right_arrow_saves_choice_two_and_moves_on(learner_page):
 def test_left_arrow_on_a_focused_choice_moves_back_without_changing_it(learner_page):
     page = learner_page
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     n = 2
     page.keyboard.press("ArrowRight")
-    page.get_by_role("heading", name="Question 2").wait_for()
+    on_question(page, 2)
     while page.locator("legend").inner_text() != "Choose one answer":
         n += 1
         page.keyboard.press("ArrowRight")
-        page.get_by_role("heading", name=f"Question {n}").wait_for()
+        on_question(page, n)
     page.keyboard.press("1")
     saved(page)
     first = page.locator("input[name=choice]").nth(0).get_attribute("value")
     page.keyboard.press("ArrowLeft")
-    page.get_by_role("heading", name=f"Question {n - 1}").wait_for()
+    on_question(page, n - 1)
     page.keyboard.press("ArrowRight")
-    page.get_by_role("heading", name=f"Question {n}").wait_for()
+    on_question(page, n)
     assert page.locator(f'input[value="{first}"]').is_checked()
     assert page.locator("input[name=choice]:checked").count() == 1
 
@@ -234,7 +241,7 @@ def test_key_hints_show_only_where_there_is_a_keyboard(browser, site, django_use
     desktop = browser.new_context(viewport={"width": 1280, "height": 800})
     page = log_in_to_exams(desktop.new_page(), site, django_user_model, "keys")
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     assert page.locator(".exam-question__keys").is_visible()
     assert page.locator(".choice__key").first.is_visible()
     url = page.url
@@ -247,7 +254,7 @@ def test_key_hints_show_only_where_there_is_a_keyboard(browser, site, django_use
     phone.add_cookies(cookies)
     page = phone.new_page()
     page.goto(url)
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     assert not page.locator(".exam-question__keys").is_visible()
     assert not page.locator(".choice__key").first.is_visible()
     assert not page.get_by_text("(F)").is_visible()
@@ -263,7 +270,7 @@ def test_on_a_phone_the_exam_comes_first(browser, site, django_user_model, schem
     page = log_in_to_exams(context.new_page(), site, django_user_model, f"thumb-{scheme}")
     page.emulate_media(color_scheme=scheme)
     page.get_by_role("button", name="Start quick check").click()
-    page.get_by_role("heading", name="Question 1").wait_for()
+    on_question(page, 1)
     wait_until(page, COUNTDOWN_DRAWN)
     header = page.locator("header.exam-bar")
     height = header.bounding_box()["height"]
