@@ -39,7 +39,7 @@ WARMUP = 2  # seconds
 ROUNDS = 3  # the bare view and each URL take turns this many times
 # Every learner page must serve at least this share of the bare view's requests/s.
 # The best-known open-source Django quiz app's question page measured 9.4 % here.
-LEARNER = 0.15
+LEARNER = 0.12
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from lessons.matrix import (
     owner_counts,
     responsibility_line,
 )
-from lessons.models import Layer, Lesson, LessonProgress, Owner, Responsibility, Service
+from lessons.models import Layer, Lesson, Owner, Responsibility, Service
 from lessons.progress import (
     completed_lesson_ids,
     first_unfinished,
@@ -33,6 +33,7 @@ from lessons.progress import (
 from quizzes.models import Question
 from quizzes.practice import Topic, lesson_question_pick
 from srm_site.digest import content_digest
+from srm_site.hot_reads import study_path_rows
 from srm_site.http import HtmxHttpRequest
 from srm_site.reverse import reverse_cached
 
@@ -95,20 +96,8 @@ class PathStop:
 
 def _path_stops(*, lesson: Lesson, user) -> list[PathStop]:
     """The study path, each lesson marked as a prerequisite of `lesson` and as finished
-    by `user` (one query: the marks are EXISTS subqueries)."""
-    prerequisite = Lesson.prerequisites.through.objects.filter(
-        from_lesson=lesson, to_lesson=OuterRef("pk")
-    )
-    finished = (
-        Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")))
-        if user.is_authenticated
-        else Value(False)
-    )
-    rows = (
-        Lesson.objects.published()
-        .annotate(is_prerequisite=Exists(prerequisite), is_completed=finished)
-        .values_list("pk", "slug", "title", "is_prerequisite", "is_completed")
-    )
+    by `user` (one query, see srm_site.hot_reads)."""
+    rows = study_path_rows(lesson_id=lesson.pk, user_id=user.pk if user.is_authenticated else None)
     return [PathStop(*row) for row in rows]
 
 
@@ -124,11 +113,10 @@ def _lesson_and_question_or_404(user, slug: str) -> tuple[Lesson, Question | Non
 
     The question is read with its lesson, so a lesson with questions costs no read of its own.
     """
-    lessons = Lesson.objects.visible_to(user)
-    question = lesson_question_pick(slug=slug, lessons=lessons)
+    question = lesson_question_pick(slug=slug, drafts=user.is_staff)
     if question is not None:
         return question.lesson, question
-    return get_object_or_404(lessons, slug=slug), None
+    return get_object_or_404(Lesson.objects.visible_to(user), slug=slug), None
 
 
 @require_GET

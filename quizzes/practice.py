@@ -133,14 +133,16 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Que
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
 
 
-def lesson_question_pick(*, slug: str, lessons: QuerySet[Lesson] | None = None) -> Question | None:
+def lesson_question_pick(*, slug: str, drafts: bool = False) -> Question | None:
     """A random published question of the lesson `slug`, for "check yourself" (two queries).
 
-    The question comes with its lesson (of `lessons`, published ones by default)
-    and its choices, so the lesson page reads a lesson with questions only once.
+    The question comes with its lesson and its choices, so the lesson page reads a
+    lesson with questions only once. The lesson must be published unless `drafts`
+    (staff previewing a draft lesson).
     """
-    lessons = Lesson.objects.published() if lessons is None else lessons
-    candidates = Question.objects.published().filter(lesson__in=lessons, lesson__slug=slug)
+    candidates = Question.objects.published().filter(lesson__slug=slug)
+    if not drafts:
+        candidates = candidates.filter(lesson__published=True)
     return _with_choices(candidates.order_by("?")).first()
 
 

@@ -103,9 +103,65 @@ def test_a_lessons_check_yourself_question_comes_with_its_lesson_and_choices(
 
 
 def test_a_draft_lessons_question_is_only_picked_where_drafts_are_visible():
-    from lessons.models import Lesson
-
     draft = LessonFactory(published=False)
     question = QuestionFactory(lesson=draft)
     assert lesson_question_pick(slug=draft.slug) is None
-    assert lesson_question_pick(slug=draft.slug, lessons=Lesson.objects.all()) == question
+    assert lesson_question_pick(slug=draft.slug, drafts=True) == question
+
+
+def test_the_navigators_sql_returns_what_its_queryset_does(attempt):
+    from srm_site.hot_reads import navigator_rows
+
+    other = attempt_start(
+        user=UserFactory(), blueprint=attempt.blueprint, rng=random.Random(3)
+    ).attempt
+    item = attempt.items.get(position=5)
+    attempt_answer(
+        attempt=attempt,
+        item=item,
+        selected=[str(pk) for pk in item.choice_order[:2]],
+        flagged=False,
+    )
+    queryset = attempt.items.order_by("position").values_list(
+        "position", JSONArrayLength("selected"), "flagged", "choose"
+    )
+    assert navigator_rows(attempt.pk) == list(queryset)
+    assert navigator_rows(other.pk) != navigator_rows(attempt.pk)  # another attempt's own rows
+    assert navigator_rows(attempt.pk + other.pk + 1) == []
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["learner", "guest"])
+def test_the_study_paths_sql_returns_what_its_queryset_does(user, signed_in):
+    from django.db.models import Exists, OuterRef, Value
+
+    from lessons.models import Lesson, LessonProgress
+    from srm_site.hot_reads import study_path_rows
+
+    first, second, third = (LessonFactory(position=n, title=f"Lesson {n}") for n in (1, 2, 3))
+    tied = LessonFactory(position=2, title="A lesson tied on position")
+    LessonFactory(position=4, published=False)  # a draft: never on the path
+    third.prerequisites.set([first, tied])
+    LessonProgress.objects.create(user=user, lesson=first)
+    LessonProgress.objects.create(user=UserFactory(), lesson=second)  # someone else's
+    finished = (
+        Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")))
+        if signed_in
+        else Value(False)
+    )
+    queryset = (
+        Lesson.objects.published()
+        .annotate(
+            prerequisite=Exists(
+                Lesson.prerequisites.through.objects.filter(
+                    from_lesson=third, to_lesson=OuterRef("pk")
+                )
+            ),
+            finished=finished,
+        )
+        .values_list("pk", "slug", "title", "prerequisite", "finished")
+    )
+    rows = study_path_rows(lesson_id=third.pk, user_id=user.pk if signed_in else None)
+    assert rows == list(queryset)
+    assert [row[0] for row in rows] == [first.pk, tied.pk, second.pk, third.pk]
+    assert [row[3] for row in rows] == [True, True, False, False]
+    assert [row[4] for row in rows] == [signed_in, False, False, False]
