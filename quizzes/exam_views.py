@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -77,10 +77,11 @@ def _item_or_404(request, pk: int, n: int) -> AttemptItem:
     """Question n of the learner's own attempt, read with its attempt in one query."""
     item = get_object_or_404(
         AttemptItem.objects.select_related("attempt__blueprint"),
-        attempt__user=request.user,
         attempt__pk=pk,  # the attempt's own id field: a value beyond its range matches nothing
         position=n,
     )
+    if item.attempt.user_id != request.user.pk:  # someone else's attempt: no such page
+        raise Http404("No such question in your attempts.")
     attempt_finalize_if_expired(attempt=item.attempt)
     return item
 

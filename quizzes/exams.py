@@ -174,22 +174,24 @@ def attempt_answer(
     """
     picked = _picked(item, selected)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().only("state", "deadline").get(pk=attempt.pk)
+        state, deadline = (
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt.pk)
+            .values_list("state", "deadline")
+            .get()
+        )
+        finished = state != Attempt.State.IN_PROGRESS
         moment = now()
-        late = moment > locked.deadline + GRACE
-        updated = 0
-        if not locked.is_finished and not late:
-            # Guarded by state and deadline as well as the lock: the row is never
-            # resurrected or written late, even by a caller that skipped the lock.
-            updated = AttemptItem.objects.filter(
-                pk=item.pk,
-                attempt__state=Attempt.State.IN_PROGRESS,
-                attempt__deadline__gte=moment - GRACE,
-            ).update(selected=picked, flagged=flagged, answered_at=moment if picked else None)
-    if late and not locked.is_finished:
+        late = moment > deadline + GRACE
+        if not finished and not late:
+            # Under the lock, checked just above: the attempt is open and on time.
+            AttemptItem.objects.filter(pk=item.pk).update(
+                selected=picked, flagged=flagged, answered_at=moment if picked else None
+            )
+    if late and not finished:
         attempt_submit(attempt=attempt, expired=True)
         raise LateAnswer
-    if not updated:
+    if finished:
         attempt.refresh_from_db(fields=["state", "finished_at"])
         raise AttemptClosed
     item.selected, item.flagged = picked, flagged
