@@ -13,12 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quizzes.exams import (
     AttemptClosed,
     BadAnswer,
+    ExamSheet,
     LateAnswer,
+    NavigatorRow,
     attempt_answer,
     attempt_finalize_if_expired,
     attempt_navigator,
     attempt_start,
     attempt_submit,
+    exam_sheet,
     seconds_left,
 )
 from quizzes.forms import ProfileForm
@@ -73,17 +76,13 @@ def _attempt_or_404(request, pk: int) -> Attempt:
     return attempt
 
 
-def _item_or_404(request, pk: int, n: int) -> AttemptItem:
-    """Question n of the learner's own attempt, read with its attempt in one query."""
-    item = get_object_or_404(
-        AttemptItem.objects.select_related("attempt__blueprint"),
-        attempt__pk=pk,  # the attempt's own id field: a value beyond its range matches nothing
-        position=n,
-    )
-    if item.attempt.user_id != request.user.pk:  # someone else's attempt: no such page
+def _sheet_or_404(request, pk: int, n: int) -> ExamSheet:
+    """Question n of the learner's own attempt with the navigator, in one read."""
+    sheet = exam_sheet(user=request.user, attempt_id=pk, position=n)
+    if sheet is None:  # no such question, or someone else's attempt
         raise Http404("No such question in your attempts.")
-    attempt_finalize_if_expired(attempt=item.attempt)
-    return item
+    attempt_finalize_if_expired(attempt=sheet.item.attempt)
+    return sheet
 
 
 def _result_url(attempt: Attempt) -> str:
@@ -101,8 +100,7 @@ def attempt_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:attempt_question", pk=pk, n=first_open or 1)
 
 
-def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
-    navigator = attempt_navigator(attempt=attempt)
+def _exam_context(attempt: Attempt, item: AttemptItem, navigator: list[NavigatorRow]) -> dict:
     total = len(navigator)
     answered = sum(1 for row in navigator if row.answered)
     return {
@@ -122,13 +120,14 @@ def _exam_context(attempt: Attempt, item: AttemptItem) -> dict:
 @require_http_methods(["GET", "POST"])
 def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
     """Question n of the attempt, as its snapshot has it; a POST saves the choice and flag."""
-    item = _item_or_404(request, pk, n)
+    sheet = _sheet_or_404(request, pk, n)
+    item = sheet.item
     attempt = item.attempt
     if attempt.is_finished and request.method == "GET":
         return redirect(_result_url(attempt))
     if request.method == "POST":
-        return _save_answer(request, attempt=attempt, item=item)
-    context = _exam_context(attempt, item)
+        return _save_answer(request, sheet)
+    context = _exam_context(attempt, item, sheet.navigator)
     picked = set(item.selected)
     context["choices"] = [
         {**choice, "checked": choice["id"] in picked}
@@ -138,7 +137,9 @@ def attempt_question(request: HtmxHttpRequest, pk: int, n: int) -> HttpResponse:
     return TemplateResponse(request, "quizzes/attempt_question.html", context)
 
 
-def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpResponse:
+def _save_answer(request, sheet: ExamSheet) -> HttpResponse:
+    item = sheet.item
+    attempt = item.attempt
     try:
         attempt_answer(
             attempt=attempt,
@@ -151,7 +152,8 @@ def _save_answer(request, *, attempt: Attempt, item: AttemptItem) -> HttpRespons
     except BadAnswer:
         return HttpResponse("That choice isn’t part of this question.", status=400)
     if request.htmx:
-        return TemplateResponse(request, "quizzes/_exam_saved.html", _exam_context(attempt, item))
+        context = _exam_context(attempt, item, sheet.navigator_as_saved())
+        return TemplateResponse(request, "quizzes/_exam_saved.html", context)
     return _go_on(request, attempt=attempt, item=item)
 
 

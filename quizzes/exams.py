@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile
 from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
-from srm_site.hot_reads import navigator_rows
+from srm_site.hot_reads import exam_sheet_rows, navigator_rows
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -240,6 +240,53 @@ class NavigatorRow:
     @property
     def incomplete(self) -> bool:
         return self.status == AnswerStatus.INCOMPLETE
+
+
+@dataclass(frozen=True)
+class ExamSheet:
+    """Question n of an attempt, its attempt and the navigator, read in one statement."""
+
+    item: AttemptItem  # with item.attempt and its blueprint's title loaded
+    navigator: list[NavigatorRow]
+
+    def navigator_as_saved(self) -> list[NavigatorRow]:
+        """The navigator with this item's row as `attempt_answer` has just saved it."""
+        item = self.item
+        saved = NavigatorRow(
+            position=item.position,
+            status=answer_status(picked=len(item.selected), choose=item.choose),
+            flagged=item.flagged,
+        )
+        return [saved if row.position == item.position else row for row in self.navigator]
+
+
+def exam_sheet(*, user, attempt_id: int, position: int) -> ExamSheet | None:
+    """Question `position` of the user's attempt `attempt_id`; None if there is no such
+    question or the attempt is someone else's (see srm_site.hot_reads.exam_sheet_rows)."""
+    found = exam_sheet_rows(attempt_id=attempt_id, position=position)
+    if found is None or found[0]["user_id"] != user.pk:
+        return None
+    columns, item_columns, rows = found
+    attempt = _loaded(Attempt, columns)
+    attempt.blueprint = _loaded(
+        ExamBlueprint, {"id": columns["blueprint_id"], "title": columns["blueprint_title"]}
+    )
+    item = _loaded(AttemptItem, item_columns)
+    item.attempt = attempt
+    navigator = [
+        NavigatorRow(
+            position=at, status=answer_status(picked=picked, choose=choose), flagged=flagged
+        )
+        for at, picked, flagged, choose in rows
+    ]
+    return ExamSheet(item=item, navigator=navigator)
+
+
+def _loaded(model: type[models.Model], columns: dict) -> models.Model:
+    """An instance holding these columns, as a `.only()` read loads one (Model.from_db):
+    every other field is deferred, so reading it later queries it, never invents it."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in columns]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [columns[name] for name in names])
 
 
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:

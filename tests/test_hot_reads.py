@@ -165,3 +165,47 @@ def test_the_study_paths_sql_returns_what_its_queryset_does(user, signed_in):
     assert [row[0] for row in rows] == [first.pk, tied.pk, second.pk, third.pk]
     assert [row[3] for row in rows] == [True, True, False, False]
     assert [row[4] for row in rows] == [signed_in, False, False, False]
+
+
+def test_the_exam_sheet_holds_what_the_orm_reads(attempt, user, django_assert_num_queries):
+    from quizzes.exams import exam_sheet
+    from quizzes.models import AttemptItem
+
+    with django_assert_num_queries(1):
+        sheet = exam_sheet(user=user, attempt_id=attempt.pk, position=2)
+        navigator = sheet.navigator
+        item = sheet.item
+        assert item.attempt.blueprint.title == attempt.blueprint.title
+    orm = AttemptItem.objects.select_related("attempt__blueprint").get(attempt=attempt, position=2)
+    for name in ("pk", "attempt_id", "question_id", "snapshot", "position", "choose"):
+        assert getattr(item, name) == getattr(orm, name), name
+    for name in ("choice_order", "selected", "flagged", "answered_at", "scored"):
+        assert getattr(item, name) == getattr(orm, name), name
+    assert item.answered_at is not None and item.answered_at.utcoffset() is not None
+    for name in ("pk", "user_id", "state", "deadline", "blueprint_id"):
+        assert getattr(item.attempt, name) == getattr(orm.attempt, name), name
+    assert navigator == attempt_navigator(attempt=attempt)
+    # Fields the sheet doesn't read are deferred: read later, never made up.
+    with django_assert_num_queries(1):
+        assert item.attempt.started_at == orm.attempt.started_at
+
+
+def test_the_exam_sheet_is_none_for_anything_but_the_learners_own_question(attempt, user):
+    from quizzes.exams import exam_sheet
+
+    assert exam_sheet(user=UserFactory(), attempt_id=attempt.pk, position=1) is None
+    for attempt_id, position in [(attempt.pk, 0), (attempt.pk, 7), (attempt.pk + 1, 1)]:
+        assert exam_sheet(user=user, attempt_id=attempt_id, position=position) is None
+    assert exam_sheet(user=user, attempt_id=10**30, position=1) is None  # beyond any id
+    assert exam_sheet(user=user, attempt_id=attempt.pk, position=10**30) is None
+
+
+def test_a_saved_answer_shows_in_the_navigator_the_save_returns(attempt, user):
+    from quizzes.exams import exam_sheet
+
+    sheet = exam_sheet(user=user, attempt_id=attempt.pk, position=3)
+    item = sheet.item
+    attempt_answer(
+        attempt=item.attempt, item=item, selected=[str(item.choice_order[0])], flagged=True
+    )
+    assert sheet.navigator_as_saved() == attempt_navigator(attempt=attempt)
