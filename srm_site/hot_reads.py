@@ -31,15 +31,18 @@ NAVIGATOR_SQL = """
     ORDER BY position
 """
 
+# Every item of the attempt for the navigator; the asked-for item ("this") and its
+# attempt and blueprint joined on that one row only, so the others carry no snapshot.
 EXAM_SHEET_SQL = """
     SELECT item.position, item.selected, item.flagged, item.choose,
-        item.id, item.question_id, item.choice_order, item.scored, item.answered_at,
-        CASE WHEN item.position = %s THEN item.snapshot END,
+        this.id, this.question_id, this.choice_order, this.scored, this.answered_at,
+        this.snapshot,
         attempt.user_id, attempt.state, attempt.deadline, attempt.blueprint_id,
         blueprint.title
     FROM quizzes_attemptitem AS item
-    JOIN quizzes_attempt AS attempt ON attempt.id = item.attempt_id
-    JOIN quizzes_examblueprint AS blueprint ON blueprint.id = attempt.blueprint_id
+    LEFT JOIN quizzes_attemptitem AS this ON this.id = item.id AND item.position = %s
+    LEFT JOIN quizzes_attempt AS attempt ON attempt.id = this.attempt_id
+    LEFT JOIN quizzes_examblueprint AS blueprint ON blueprint.id = attempt.blueprint_id
     WHERE item.attempt_id = %s
     ORDER BY item.position
 """
@@ -97,7 +100,9 @@ def exam_sheet_rows(*, attempt_id: int, position: int) -> tuple[dict, dict, list
     for row in _rows(EXAM_SHEET_SQL, [position, attempt_id]):
         (at, selected, flagged, choose, pk, question_id, choice_order, scored) = row[:8]
         (answered_at, snapshot, user_id, state, deadline, blueprint_id, title) = row[8:]
-        selected, flagged = _json(selected), bool(flagged)
+        # "[]" is the only empty list the column holds: no need to decode it.
+        selected = [] if selected == "[]" else _json(selected)
+        flagged = bool(flagged)
         navigator.append((at, len(selected), flagged, choose))
         if at == position:
             attempt = {
