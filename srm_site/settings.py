@@ -6,8 +6,10 @@ ALLOWED_HOSTS and DATABASE_URL set; `python manage.py check --deploy` is clean.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -129,15 +131,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share everything through the database and, when
 # REDIS_URL is set, Redis: the cache, and sessions read through it (cached_db:
-# written to both, so a Redis restart logs nobody out). Without Redis the cache
-# is per-process memory, which nothing relies on, and sessions live in the database.
+# written to both, so a Redis restart logs nobody out). Without Redis (one
+# machine) the cache is a folder of files, shared by every worker process, so a
+# value one worker forgets (a learner's review count) is forgotten for all; and
+# sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SESSION_ENGINE = "srm_site.sessions"  # Django's database sessions, read with one plain SELECT
+_database = DATABASES["default"]
+# Keys are per database, so two sites (or `make run` and `make bench`) sharing a
+# Redis or a cache folder never read each other's per-learner values.
+_cache_prefix = hashlib.blake2b(
+    f"{_database['ENGINE']}:{_database.get('HOST')}:{_database['NAME']}".encode(), digest_size=6
+).hexdigest()
+CACHE_DIR = Path(
+    os.environ.get("CACHE_DIR")
+    or Path(tempfile.gettempdir())
+    / f"srm-academy-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"
+)
 # Rendered template fragments keyed by a digest of what they show (the lesson
 # page's text): such a key can never serve stale HTML, so each process keeps its
-# own, with no trip to Redis.
+# own, with no trip to Redis or the disk.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "KEY_PREFIX": _cache_prefix,
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
@@ -148,6 +168,7 @@ if REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
+        "KEY_PREFIX": _cache_prefix,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

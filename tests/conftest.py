@@ -45,11 +45,16 @@ def skip_or_fail_under_ci(message: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_default_cache():
-    """Each test starts with an empty default cache: ids are reused after a rollback,
-    so a cached value (the header's review count) must not outlive its test."""
+def _empty_default_cache(settings):
+    """Each test gets an empty cache of its own. Production's folder of files is shared
+    by every process on the machine, so two test runs at once would read each
+    other's values (and ids repeat after a rollback); tests use process memory."""
     from django.core.cache import cache
 
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     cache.clear()
     yield
     cache.clear()

@@ -104,7 +104,8 @@ def test_without_redis_sessions_stay_in_the_database_and_postgres_connections_pe
     )
     assert result.returncode == 0, result.stderr
     backend, _, sessions, conn_max_age, health_checks = json.loads(result.stdout)
-    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    # A folder every worker process shares, so a value one forgets is gone for all.
+    assert backend == "django.core.cache.backends.filebased.FileBasedCache"
     assert sessions == "srm_site.sessions"  # Django's database store, read with plain SQL
     assert (conn_max_age, health_checks) == (60, True)
 
@@ -172,3 +173,41 @@ def test_password_reset_mail_goes_where_the_environment_says(env, expected):
     result = python(SHOW_MAILER, DJANGO_SETTINGS_MODULE="srm_site.settings", **env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected
+
+
+CACHE_ROUND_TRIP = """
+import sys, django
+django.setup()
+from django.core.cache import cache
+if sys.argv[1] == "set":
+    cache.set("shared", "from another process", 60)
+else:
+    print(cache.get("shared"))
+"""
+
+
+def test_without_redis_one_process_sees_what_another_cached_and_databases_keep_apart(tmp_path):
+    env = {
+        "REDIS_URL": "",
+        "CACHE_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "srm_site.settings",
+    }
+    site = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}
+    other_site = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}"}
+
+    def run(argument: str, **environment: str) -> str:
+        clean = environment_without_test_settings()
+        done = subprocess.run(
+            [sys.executable, "-c", CACHE_ROUND_TRIP, argument],
+            cwd=ROOT,
+            env={**clean, **environment},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    run("set", **site)
+    assert run("get", **site) == "from another process"
+    assert run("get", **other_site) == "None"  # another database's site: its own keys
