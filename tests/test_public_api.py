@@ -158,3 +158,63 @@ def test_each_kind_of_internal_use_is_caught(source):
 )
 def test_public_use_passes(source):
     assert not list(problems_in(source)), source
+
+
+def _project_module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def private_overrides(cls: type) -> list[str]:
+    """Methods `cls` defines under a private name that a class outside the project
+    (Django, a library) also defines: overrides of someone else's internals."""
+    import inspect
+
+    outside = [
+        base
+        for base in cls.__mro__[1:]
+        if not base.__module__.startswith(("lessons", "quizzes", "srm_site", "tests"))
+    ]
+    return [
+        name
+        for name, value in vars(cls).items()
+        if _private(name)
+        and not name.endswith("_")  # enum's `_sunder_` names are its documented API
+        and inspect.isfunction(value)
+        and any(name in vars(base) for base in outside)
+    ]
+
+
+def test_no_project_class_overrides_a_private_method_of_django_or_a_library():
+    """Overriding `_get_session_from_db` and the like ties the code to internals as
+    surely as calling them: extend Django through the hooks it documents."""
+    import importlib
+    import inspect
+
+    found = []
+    for path in project_files():
+        if path.parts[-2] == "bench" or path.name == "__main__.py":
+            continue
+        module = importlib.import_module(_project_module(path))
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__:
+                found += [
+                    f"{module.__name__}.{cls.__qualname__}.{name}"
+                    for name in private_overrides(cls)
+                ]
+    assert not found, "private methods overridden:\n" + "\n".join(found)
+
+
+def test_the_override_check_catches_the_old_session_store_and_passes_the_new():
+    from django.contrib.sessions.backends import db
+
+    from srm_site.sessions import SessionStore
+
+    class OldStore(db.SessionStore):
+        def _get_session_from_db(self):  # what srm_site/sessions.py once did
+            return None
+
+        def _own_helper(self):  # a private helper of its own is fine
+            return None
+
+    assert private_overrides(OldStore) == ["_get_session_from_db"]
+    assert private_overrides(SessionStore) == []
