@@ -30,10 +30,9 @@ from lessons.progress import (
     path_neighbours,
     path_progress,
 )
-from quizzes.models import Question
 from quizzes.practice import Topic, lesson_question_pick
 from srm_site.digest import content_digest
-from srm_site.hot_reads import study_path_rows
+from srm_site.hot_reads import lesson_service_rows, study_path_rows
 from srm_site.http import HtmxHttpRequest
 from srm_site.reverse import reverse_cached
 
@@ -101,42 +100,44 @@ def _path_stops(*, lesson: Lesson, user) -> list[PathStop]:
     return [PathStop(*row) for row in rows]
 
 
-def article_version(lesson: Lesson, services: list[Service]) -> str:
+@dataclass(frozen=True)
+class ServiceLink:
+    """A service the lesson is about, as its "See it in the matrix" list links to it."""
+
+    pk: int
+    slug: str
+    name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse_cached("lessons:matrix_service", slug=self.slug)
+
+
+def article_version(lesson: Lesson, services: list[ServiceLink]) -> str:
     """A digest of everything the lesson's cached fragments show: edit any of it, new key."""
     fields = [getattr(lesson, field.attname) for field in Lesson._meta.concrete_fields]
-    links = [(service.pk, service.slug, service.name) for service in services]
-    return content_digest(fields, links)
-
-
-def _lesson_and_question_or_404(user, slug: str) -> tuple[Lesson, Question | None]:
-    """The lesson (drafts too for staff, to preview them) and its "check yourself" question.
-
-    The question is read with its lesson, so a lesson with questions costs no read of its own.
-    """
-    question = lesson_question_pick(slug=slug, drafts=user.is_staff)
-    if question is not None:
-        return question.lesson, question
-    return get_object_or_404(Lesson.objects.visible_to(user), slug=slug), None
+    return content_digest(fields, services)
 
 
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
     user = request.user
-    lesson, question = _lesson_and_question_or_404(user, slug)
+    lesson = get_object_or_404(Lesson.objects.visible_to(user), slug=slug)
     path = _path_stops(lesson=lesson, user=user)
     completed = None  # a guest's are in the session; staff may be reading a draft, off the path
     if user.is_authenticated and not user.is_staff:
         completed = {stop.pk for stop in path if stop.is_completed}
     previous_lesson, next_lesson = path_neighbours(path, lesson)
-    services = list(lesson.services.all())
+    services = [ServiceLink(*row) for row in lesson_service_rows(lesson.pk)]
+    # "Check yourself": one of the lesson's questions, answered in place.
+    question, choices = lesson_question_pick(lesson_id=lesson.pk) or (None, [])
     context = {
         "lesson": lesson,
         "article_version": article_version(lesson, services),
         "prerequisites": [stop for stop in path if stop.is_prerequisite],
         "services": services,
-        # "Check yourself": one of the lesson's questions, answered in place.
         "question": question,
+        "choices": choices,
         "topic": Topic(kind="lesson", slug=lesson.slug, label=lesson.title, subject=lesson),
         "in_lesson": True,  # the lesson page has no practice tally to update
         "previous_lesson": previous_lesson,

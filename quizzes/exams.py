@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from quizzes.models import Attempt, AttemptItem, ExamBlueprint, LearnerProfile
 from quizzes.review import Answer, cards_record
 from quizzes.selection import select_questions
 from quizzes.snapshots import snapshot_choice_ids, snapshot_correct_ids, snapshots_for
-from srm_site.hot_reads import exam_sheet_rows, navigator_rows
+from srm_site.hot_reads import exam_sheet_rows, loaded, navigator_rows
 
 GRACE = timedelta(seconds=5)  # network latency allowance after the deadline
 
@@ -267,11 +267,11 @@ def exam_sheet(*, user, attempt_id: int, position: int) -> ExamSheet | None:
     if found is None or found[0]["user_id"] != user.pk:
         return None
     columns, item_columns, rows = found
-    attempt = _loaded(Attempt, columns)
-    attempt.blueprint = _loaded(
+    attempt = loaded(Attempt, columns)
+    attempt.blueprint = loaded(
         ExamBlueprint, {"id": columns["blueprint_id"], "title": columns["blueprint_title"]}
     )
-    item = _loaded(AttemptItem, item_columns)
+    item = loaded(AttemptItem, item_columns)
     item.attempt = attempt
     navigator = [
         NavigatorRow(
@@ -280,13 +280,6 @@ def exam_sheet(*, user, attempt_id: int, position: int) -> ExamSheet | None:
         for at, picked, flagged, choose in rows
     ]
     return ExamSheet(item=item, navigator=navigator)
-
-
-def _loaded(model: type[models.Model], columns: dict) -> models.Model:
-    """An instance holding these columns, as a `.only()` read loads one (Model.from_db):
-    every other field is deferred, so reading it later queries it, never invents it."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in columns]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [columns[name] for name in names])
 
 
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:

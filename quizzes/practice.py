@@ -20,6 +20,7 @@ from lessons.models import Layer, Lesson, Owner, Responsibility, Service
 from quizzes.grading import choice_count_problem, is_correct
 from quizzes.models import Choice, PracticeAnswer, Question
 from quizzes.review import Answer, cards_record
+from srm_site.hot_reads import check_yourself_rows, loaded
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what a <slug:…> URL converter accepts
 RECENT_LIMIT = 30  # questions remembered per topic so practice doesn't repeat itself
@@ -133,17 +134,18 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Que
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
 
 
-def lesson_question_pick(*, slug: str, drafts: bool = False) -> Question | None:
-    """A random published question of the lesson `slug`, for "check yourself" (two queries).
+def lesson_question_pick(*, lesson_id: int) -> tuple[Question, list[Choice]] | None:
+    """One of the lesson's published questions at random and its choices, for "check
+    yourself" (one query, see srm_site.hot_reads), or None when it has none.
 
-    The question comes with its lesson and its choices, so the lesson page reads a
-    lesson with questions only once. The lesson must be published unless `drafts`
-    (staff previewing a draft lesson).
+    Only what the question card shows is read; which choices are right is not.
     """
-    candidates = Question.objects.published().filter(lesson__slug=slug)
-    if not drafts:
-        candidates = candidates.filter(lesson__published=True)
-    return _with_choices(candidates.order_by("?")).first()
+    found = check_yourself_rows(lesson_id=lesson_id, status=Question.Status.PUBLISHED)
+    if found is None:
+        return None
+    question_columns, choice_columns = found
+    question = loaded(Question, question_columns)
+    return question, [loaded(Choice, columns) for columns in choice_columns]
 
 
 def as_id(value: object) -> int:

@@ -157,6 +157,7 @@ def _answer_refused(
     if request.htmx:
         context = {
             "question": question,
+            "choices": question.choices.all(),
             "topic": topic,
             "error": error,
             "ticked": ticked,

@@ -3,7 +3,8 @@
 Building a query through the ORM costs ten to twenty times what the database
 spends running these two (0.3–0.8 ms against 0.03–0.1 ms), on pages that are
 otherwise a couple of milliseconds: the exam sheet (every exam question page and
-every save) and the study path (every lesson page). Django documents raw SQL through
+every save) and, for every lesson page, the study path, the lesson's services and its
+"check yourself" question. Django documents raw SQL through
 `connection.cursor()` for such cases; everything else in the project is a
 queryset. The SQL is portable (SQLite and PostgreSQL) and takes every value as
 a parameter. Each function names the queryset it stands for, and
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.utils.dateparse import parse_datetime
 
 # The largest values the id and position columns hold: a bigger number from a URL
@@ -62,11 +63,43 @@ STUDY_PATH_SQL = """
     ORDER BY lesson.position, lesson.title
 """
 
+LESSON_SERVICES_SQL = """
+    SELECT service.id, service.slug, service.name
+    FROM lessons_service AS service
+    JOIN lessons_lesson_services AS link ON link.service_id = service.id
+    WHERE link.lesson_id = %s
+    ORDER BY service.position, service.name, service.id
+"""
+
+# One row per choice of one question drawn at random from the lesson's questions in
+# the given status. The subquery depends on nothing outside it, so both databases run
+# it, and draw, once.
+CHECK_YOURSELF_SQL = """
+    SELECT question.id, question.kind, question.stem, question.choose,
+        choice.id, choice.position, choice.text
+    FROM quizzes_question AS question
+    JOIN quizzes_choice AS choice ON choice.question_id = question.id
+    WHERE question.id = (
+        SELECT candidate.id FROM quizzes_question AS candidate
+        WHERE candidate.lesson_id = %s AND candidate.status = %s
+        ORDER BY RANDOM()
+        LIMIT 1
+    )
+    ORDER BY choice.position, choice.id
+"""
+
 
 def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def loaded(model: type[models.Model], columns: dict) -> models.Model:
+    """An instance holding these columns, as a `.only()` read loads one (Model.from_db):
+    every other field is deferred, so reading it later queries it, never invents it."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in columns]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [columns[name] for name in names])
 
 
 def _json(value: object) -> object:
@@ -154,3 +187,32 @@ def study_path_rows(
         (pk, slug, title, bool(prerequisite), bool(finished))
         for pk, slug, title, prerequisite, finished in _rows(STUDY_PATH_SQL, [lesson_id, user_id])
     ]
+
+
+def lesson_service_rows(lesson_id: int) -> list[tuple[int, str, str]]:
+    """(pk, slug, name) of each service the lesson is about, in the services' order.
+
+    Stands for Lesson.services.values_list("pk", "slug", "name").
+    """
+    return _rows(LESSON_SERVICES_SQL, [lesson_id])
+
+
+def check_yourself_rows(*, lesson_id: int, status: str) -> tuple[dict, list[dict]] | None:
+    """One of the lesson's questions in `status`, drawn at random, and its choices in order.
+
+    Returns the question's id, kind, stem, choose and lesson_id, and each choice's id,
+    question_id, position and text: what a question card shows, nothing that tells
+    the answer. None when the lesson has no such question. Stands for
+    Question.objects.filter(lesson_id=…, status=…).order_by("?").first() with its
+    choices ordered by position.
+    """
+    rows = _rows(CHECK_YOURSELF_SQL, [lesson_id, status])
+    if not rows:
+        return None
+    pk, kind, stem, choose = rows[0][:4]
+    question = {"id": pk, "kind": kind, "stem": stem, "choose": choose, "lesson_id": lesson_id}
+    choices = [
+        {"id": choice_id, "question_id": pk, "position": position, "text": text}
+        for *_, choice_id, position, text in rows
+    ]
+    return question, choices

@@ -13,10 +13,12 @@ from quizzes.models import Choice, Question, ReviewCard
 from quizzes.practice import lesson_question_pick
 from quizzes.review import Answer, cards_record, due_cards, due_count
 from srm_site.db_functions import JSONArrayLength
+from srm_site.hot_reads import MAX_ID, lesson_service_rows
 from tests.factories import (
     BlueprintFactory,
     LessonFactory,
     QuestionFactory,
+    ServiceFactory,
     UserFactory,
     build_bank,
 )
@@ -79,7 +81,7 @@ def test_the_headers_due_count_at_every_moment(user, django_assert_num_queries):
     assert ReviewCard.objects.filter(user=user).count() == 4
 
 
-def test_a_lessons_check_yourself_question_comes_with_its_lesson_and_choices(
+def test_a_lessons_check_yourself_question_is_one_query_and_the_rows_its_queryset_gives(
     django_assert_num_queries,
 ):
     questions = build_bank(6)
@@ -87,26 +89,49 @@ def test_a_lessons_check_yourself_question_comes_with_its_lesson_and_choices(
     draft = questions[5]
     draft.status = Question.Status.DRAFT
     draft.save()
-    QuestionFactory(lesson=LessonFactory())
+    QuestionFactory(lesson=LessonFactory())  # another lesson's
     picked = set()
     for _ in range(50):
-        with django_assert_num_queries(2):
-            question = lesson_question_pick(slug=lesson.slug)
-        with django_assert_num_queries(0):  # choices and lesson came with it
-            choices = list(question.choices.all())
-            assert question.lesson == lesson and question.lesson.body == lesson.body
-        assert choices == list(Choice.objects.filter(question=question).order_by("position"))
+        with django_assert_num_queries(1):
+            question, choices = lesson_question_pick(lesson_id=lesson.pk)
+        stored = Question.objects.get(pk=question.pk)
+        shown = ("pk", "kind", "stem", "choose", "lesson_id")
+        assert [getattr(question, name) for name in shown] == [
+            getattr(stored, name) for name in shown
+        ]
+        queryset = Choice.objects.filter(question=stored).order_by("position")
+        assert [(c.pk, c.question_id, c.position, c.text) for c in choices] == list(
+            queryset.values_list("pk", "question_id", "position", "text")
+        )
+        # The card never holds the key: which choices are right is not read.
+        assert all("is_correct" in choice.get_deferred_fields() for choice in choices)
         picked.add(question.pk)
-    assert picked <= {q.pk for q in questions[:5]}
+    published = set(
+        Question.objects.published().filter(lesson=lesson).values_list("pk", flat=True)
+    )
+    assert picked <= published and draft.pk not in published
     assert len(picked) > 1  # random, not always the same one
-    assert lesson_question_pick(slug=LessonFactory().slug) is None
 
 
-def test_a_draft_lessons_question_is_only_picked_where_drafts_are_visible():
-    draft = LessonFactory(published=False)
-    question = QuestionFactory(lesson=draft)
-    assert lesson_question_pick(slug=draft.slug) is None
-    assert lesson_question_pick(slug=draft.slug, drafts=True) == question
+def test_a_lesson_without_a_published_question_has_nothing_to_check():
+    assert lesson_question_pick(lesson_id=LessonFactory().pk) is None
+    only_draft = QuestionFactory(lesson=LessonFactory(), status=Question.Status.DRAFT)
+    assert lesson_question_pick(lesson_id=only_draft.lesson_id) is None
+    assert lesson_question_pick(lesson_id=MAX_ID) is None
+
+
+def test_a_lessons_services_sql_returns_what_its_queryset_does(django_assert_num_queries):
+    lesson, other = LessonFactory(), LessonFactory()
+    services = ServiceFactory.create_batch(4)
+    services[0].position, services[3].position = 9, 0  # an order that is not creation order
+    services[0].save(), services[3].save()
+    lesson.services.set(services)
+    other.services.set(services[1:2])
+    with django_assert_num_queries(1):
+        rows = lesson_service_rows(lesson.pk)
+    assert rows == list(lesson.services.values_list("pk", "slug", "name"))
+    assert lesson_service_rows(other.pk) == [(services[1].pk, services[1].slug, services[1].name)]
+    assert lesson_service_rows(LessonFactory().pk) == []
 
 
 def test_the_navigators_sql_returns_what_its_queryset_does(attempt):

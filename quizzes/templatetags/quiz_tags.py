@@ -21,10 +21,10 @@ def minutes_seconds(seconds: int | None) -> str:
 
 
 @register.filter
-def question_version(question) -> str:
+def question_version(question, choices) -> str:
     """A digest of what a question card shows: any edit to the question is a new key."""
-    choices = [(choice.pk, choice.text) for choice in question.choices.all()]
-    return content_digest(question.pk, question.kind, question.stem, question.choose, choices)
+    shown = [(choice.pk, choice.text) for choice in choices]
+    return content_digest(question.pk, question.kind, question.stem, question.choose, shown)
 
 
 @register.simple_tag

@@ -106,8 +106,11 @@ class TestLessonDetail:
 
     def test_unpublished_lesson_is_previewable_by_staff(self, admin_client):
         draft = LessonFactory(published=False)
+        question = QuestionFactory(lesson=draft)
         response = admin_client.get(draft.get_absolute_url())
         assertContains(response, "Draft preview")
+        assertContains(response, "Check yourself")  # with its question, as learners will see it
+        assertContains(response, question.stem)
 
     def test_unknown_lesson_is_404(self, client):
         assert client.get("/lessons/no-such-lesson/").status_code == 404
@@ -116,7 +119,9 @@ class TestLessonDetail:
     def test_query_count_is_fixed(self, auth_client, django_assert_max_num_queries, count):
         lessons = make_path(count)
         QuestionFactory.create_batch(3, lesson=lessons[count // 2])  # the check-yourself box
-        with django_assert_max_num_queries(10):  # +1: the header's count of reviews due
+        # session, user, lesson, study path, services, question with choices; +1: the header's
+        # count of reviews due
+        with django_assert_max_num_queries(7):
             response = auth_client.get(lessons[count // 2].get_absolute_url())
         assertContains(response, "Check yourself")
 
