@@ -38,8 +38,8 @@ EXAM_SHEET_SQL = """
     SELECT item.position, item.selected, item.flagged, item.choose,
         this.id, this.question_id, this.choice_order, this.scored, this.answered_at,
         this.snapshot,
-        attempt.user_id, attempt.state, attempt.deadline, attempt.blueprint_id,
-        blueprint.title
+        attempt.user_id, attempt.state, attempt.deadline, attempt.time_multiplier,
+        attempt.blueprint_id, blueprint.title
     FROM quizzes_attemptitem AS item
     LEFT JOIN quizzes_attemptitem AS this ON this.id = item.id AND item.position = %s
     LEFT JOIN quizzes_attempt AS attempt ON attempt.id = this.attempt_id
@@ -121,7 +121,7 @@ def exam_sheet_rows(*, attempt_id: int, position: int) -> tuple[dict, dict, list
     """The attempt, item `position` of it and the navigator's rows, in one statement.
 
     Returns (attempt, item, navigator): the attempt's user_id, state, deadline,
-    blueprint_id and blueprint_title; the item's columns with its snapshot; and
+    time_multiplier, blueprint_id and blueprint_title; the item's columns with its snapshot; and
     (position, choices ticked, flagged, choices to pick) per item, as
     `navigator_rows` gives them. None when the attempt or that item doesn't exist.
     Stands for AttemptItem.objects.select_related("attempt__blueprint")
@@ -132,7 +132,8 @@ def exam_sheet_rows(*, attempt_id: int, position: int) -> tuple[dict, dict, list
     attempt, item, navigator = None, None, []
     for row in _rows(EXAM_SHEET_SQL, [position, attempt_id]):
         (at, selected, flagged, choose, pk, question_id, choice_order, scored) = row[:8]
-        (answered_at, snapshot, user_id, state, deadline, blueprint_id, title) = row[8:]
+        (answered_at, snapshot, user_id, state, deadline, multiplier) = row[8:14]
+        (blueprint_id, title) = row[14:]
         # "[]" is the only empty list the column holds: no need to decode it.
         selected = [] if selected == "[]" else _json(selected)
         flagged = bool(flagged)
@@ -143,6 +144,7 @@ def exam_sheet_rows(*, attempt_id: int, position: int) -> tuple[dict, dict, list
                 "user_id": user_id,
                 "state": state,
                 "deadline": _datetime(deadline),
+                "time_multiplier": multiplier,
                 "blueprint_id": blueprint_id,
                 "blueprint_title": title,
             }

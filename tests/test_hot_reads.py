@@ -207,7 +207,7 @@ def test_the_exam_sheet_holds_what_the_orm_reads(attempt, user, django_assert_nu
     for name in ("choice_order", "selected", "flagged", "answered_at", "scored"):
         assert getattr(item, name) == getattr(orm, name), name
     assert item.answered_at is not None and item.answered_at.utcoffset() is not None
-    for name in ("pk", "user_id", "state", "deadline", "blueprint_id"):
+    for name in ("pk", "user_id", "state", "deadline", "time_multiplier", "blueprint_id"):
         assert getattr(item.attempt, name) == getattr(orm.attempt, name), name
     assert navigator == attempt_navigator(attempt=attempt)
     # Fields the sheet doesn't read are deferred: read later, never made up.
