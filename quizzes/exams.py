@@ -252,11 +252,7 @@ class ExamSheet:
     def navigator_as_saved(self) -> list[NavigatorRow]:
         """The navigator with this item's row as `attempt_answer` has just saved it."""
         item = self.item
-        saved = NavigatorRow(
-            position=item.position,
-            status=answer_status(picked=len(item.selected), choose=item.choose),
-            flagged=item.flagged,
-        )
+        [saved] = _navigator([(item.position, len(item.selected), item.flagged, item.choose)])
         return [saved if row.position == item.position else row for row in self.navigator]
 
 
@@ -273,24 +269,21 @@ def exam_sheet(*, user, attempt_id: int, position: int) -> ExamSheet | None:
     )
     item = loaded(AttemptItem, item_columns)
     item.attempt = attempt
-    navigator = [
-        NavigatorRow(
-            position=at, status=answer_status(picked=picked, choose=choose), flagged=flagged
-        )
-        for at, picked, flagged, choose in rows
-    ]
-    return ExamSheet(item=item, navigator=navigator)
+    return ExamSheet(item=item, navigator=_navigator(rows))
 
 
 def attempt_navigator(*, attempt: Attempt) -> list[NavigatorRow]:
     """Every item's position, answer status and flag, in one query (see srm_site.hot_reads)."""
+    return _navigator(navigator_rows(attempt.pk))
+
+
+def _navigator(rows: Iterable[tuple[int, int, bool, int]]) -> list[NavigatorRow]:
+    """Navigator rows from (position, choices ticked, flagged, choices to pick) tuples."""
     return [
         NavigatorRow(
-            position=position,
-            status=answer_status(picked=picked, choose=choose),
-            flagged=flagged,
+            position=position, status=answer_status(picked=picked, choose=choose), flagged=flagged
         )
-        for position, picked, flagged, choose in navigator_rows(attempt.pk)
+        for position, picked, flagged, choose in rows
     ]
 
 
