@@ -91,7 +91,7 @@ SETUP = textwrap.dedent(
     from django.urls import reverse
 
     from lessons.models import Lesson
-    from quizzes.exams import attempt_start
+    from quizzes.exams.attempts import attempt_start
     from quizzes.models import ExamBlueprint, Question
 
     user = User.objects.create_user("bench-learner", password="bench-" + "x" * 20)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lessons.models import Layer, Owner, Responsibility, Service
-from srm_site.digest import content_digest
+from srm_site.shared.digest import content_digest
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from lessons.sources import Source, validate_aws_source
-from srm_site.reverse import reverse_cached
+from srm_site.shared.reverse import reverse_cached
 
 
 class SlugQuerySet(models.QuerySet):

@@ -30,11 +30,10 @@ from lessons.progress import (
     path_neighbours,
     path_progress,
 )
-from quizzes.practice import Topic, lesson_question_pick
-from srm_site.digest import content_digest
-from srm_site.hot_reads import lesson_service_rows, study_path_rows
-from srm_site.http import HtmxHttpRequest
-from srm_site.reverse import reverse_cached
+from srm_site.shared.digest import content_digest
+from srm_site.shared.hot_reads import lesson_service_rows, study_path_rows
+from srm_site.shared.http import HtmxHttpRequest
+from srm_site.shared.reverse import reverse_cached
 
 
 def _cells():
@@ -95,7 +94,7 @@ class PathStop:
 
 def _path_stops(*, lesson: Lesson, user) -> list[PathStop]:
     """The study path, each lesson marked as a prerequisite of `lesson` and as finished
-    by `user` (one query, see srm_site.hot_reads)."""
+    by `user` (one query, see srm_site.shared.hot_reads)."""
     rows = study_path_rows(lesson_id=lesson.pk, user_id=user.pk if user.is_authenticated else None)
     return [PathStop(*row) for row in rows]
 
@@ -129,17 +128,11 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         completed = {stop.pk for stop in path if stop.is_completed}
     previous_lesson, next_lesson = path_neighbours(path, lesson)
     services = [ServiceLink(*row) for row in lesson_service_rows(lesson.pk)]
-    # "Check yourself": one of the lesson's questions, answered in place.
-    question, choices = lesson_question_pick(lesson_id=lesson.pk) or (None, [])
     context = {
         "lesson": lesson,
         "article_version": article_version(lesson, services),
         "prerequisites": [stop for stop in path if stop.is_prerequisite],
         "services": services,
-        "question": question,
-        "choices": choices,
-        "topic": Topic(kind="lesson", slug=lesson.slug, label=lesson.title, subject=lesson),
-        "in_lesson": True,  # the lesson page has no practice tally to update
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         **_path_context(request, path, completed),

@@ -9,7 +9,7 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Questions and practice"
 
     def ready(self) -> None:
-        from quizzes.permissions import grant_instructor_permissions
+        from quizzes.bank.permissions import grant_instructor_permissions
 
         post_migrate.connect(
             grant_instructor_permissions,

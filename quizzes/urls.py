@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from quizzes import (
-    classify_views,
-    correction_views,
-    dashboard_views,
-    exam_views,
-    review_views,
-    views,
-)
+from quizzes.bank import views as correction_views
+from quizzes.dashboard import views as dashboard_views
+from quizzes.exams import views as exam_views
+from quizzes.practice import classify_views, views
+from quizzes.review import views as review_views
 
 app_name = "quizzes"
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     *TEMPLATE_PARTIALS_APP,
     "simple_history",
     "srm_site",
+    "srm_site.accounts",
     "lessons",
     "quizzes",
 ]
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "quizzes.context_processors.review_due",
+                "quizzes.review.context_processors.review_due",
             ],
             "builtins": TEMPLATE_PARTIALS_BUILTINS,
         },
@@ -136,7 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # value one worker forgets (a learner's review count) is forgotten for all; and
 # sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-SESSION_ENGINE = "srm_site.sessions"  # Django's database sessions, read with one plain SELECT
+# Django's database sessions, read with one plain SELECT.
+SESSION_ENGINE = "srm_site.accounts.sessions"
 _database = DATABASES["default"]
 # Keys are per database, so two sites (or `make run` and `make bench`) sharing a
 # Redis or a cache folder never read each other's per-learner values.
@@ -234,10 +236,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours, as a float
-# Argon2id first (srm_site/hashers.py); PBKDF2 hashes made before still check and
+# Argon2id first (srm_site/accounts/hashers.py); PBKDF2 hashes made before still check and
 # are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
-    "srm_site.hashers.Argon2idPasswordHasher",
+    "srm_site.accounts.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -247,9 +249,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # served with 429 Too Many Requests
 # Behind proxies every request comes from the nearest one's address; with their
-# number the learner's is read from X-Forwarded-For (srm_site/client_ip.py).
+# number the learner's is read from X-Forwarded-For (srm_site/shared/client_ip.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "srm_site.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "srm_site.shared.client_ip.client_ip"
 
 # Password-reset mail. In development it is printed to the console unless an SMTP
 # host is configured; in production it always goes through SMTP (Django's own

@@ -3,9 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from quizzes.exam_views import profile
-from srm_site.accounts import signup
-from srm_site.learner_data_views import account_delete, learner_data, learner_data_export
+from srm_site.accounts.learner_data_views import account_delete, learner_data, learner_data_export
+from srm_site.accounts.views import profile, signup
 from srm_site.views import healthz
 
 handler500 = "srm_site.views.server_error"

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 from lessons.models import LessonProgress, Owner, Responsibility
-from quizzes.exams import attempt_answer, attempt_start, attempt_submit
+from quizzes.exams.attempts import attempt_answer, attempt_start, attempt_submit
+from quizzes.exams.snapshots import snapshot_choice_ids
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -34,8 +35,7 @@ from quizzes.models import (
     QuestionReport,
     ReviewCard,
 )
-from quizzes.practice import DRILL_OWNERS, drill_answer, question_answer, topic_from_key
-from quizzes.snapshots import snapshot_choice_ids
+from quizzes.practice.questions import DRILL_OWNERS, drill_answer, question_answer, topic_from_key
 from tests.factories import (
     BlueprintFactory,
     LessonFactory,

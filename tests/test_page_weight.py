@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from quizzes.exams import attempt_answer, attempt_start, attempt_submit
+from quizzes.exams.attempts import attempt_answer, attempt_start, attempt_submit
 from quizzes.models import ExamBlueprint
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.template import Context, Template
 
 from lessons.matrix import MatrixContent
 from lessons.models import Layer, Lesson, Owner, Responsibility, Service
-from quizzes.exams import AnswerStatus, NavigatorRow
+from quizzes.exams.attempts import AnswerStatus, NavigatorRow
 from tests.factories import LayerFactory, LessonFactory, ServiceFactory, build_matrix
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,7 @@ class TestReverseCached:
     def test_the_same_urls_as_reverse(self):
         from django.urls import reverse
 
-        from srm_site.reverse import reverse_cached
+        from srm_site.shared.reverse import reverse_cached
 
         for name, kwargs in [
             ("lessons:lesson_detail", {"slug": "iam"}),
@@ -175,7 +175,7 @@ class TestReverseCached:
     def test_a_script_prefix_is_part_of_the_key(self):
         from django.urls import set_script_prefix
 
-        from srm_site.reverse import reverse_cached
+        from srm_site.shared.reverse import reverse_cached
 
         assert reverse_cached("lessons:lesson_detail", slug="iam") == "/lessons/iam/"
         set_script_prefix("/academy/")

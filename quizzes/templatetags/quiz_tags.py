@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.exams import NavigatorRow
-from srm_site.digest import content_digest
+from quizzes.exams.attempts import NavigatorRow
+from srm_site.shared.digest import content_digest
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from quizzes.weights import weights_summary
+from quizzes.exams.weights import weights_summary
 
 register = template.Library()
 

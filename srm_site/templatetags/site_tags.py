@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from srm_site.reverse import reverse_cached
+from srm_site.shared.reverse import reverse_cached
 
 register = template.Library()
 

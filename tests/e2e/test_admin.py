@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lessons.models import Service
-from quizzes.bank import bank_export
+from quizzes.bank.import_export import bank_export
 from quizzes.models import BlueprintWeight, ExamBlueprint, PracticeAnswer, Question, QuestionReport
 from tests.e2e.conftest import assert_accessible
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 def duties(slug: str = "ec2") -> list:
     from lessons.models import Service
-    from quizzes.classify import classify_rows
+    from quizzes.practice.classify import classify_rows
 
     return classify_rows(service=Service.objects.get(slug=slug))
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from quizzes.exams import attempt_answer, attempt_start, attempt_submit
+from quizzes.exams.attempts import attempt_answer, attempt_start, attempt_submit
 from quizzes.models import ExamBlueprint, PracticeAnswer, Question
 from tests.e2e.conftest import assert_accessible
 
@@ -77,9 +77,9 @@ def test_after_an_exam_the_dashboard_maps_mastery_and_review_serves_a_due_card(
 def test_a_corrected_question_is_announced_and_the_notice_can_be_put_away(
     page, site, django_user_model
 ):
-    from quizzes.corrections import correction_record
+    from quizzes.bank.corrections import correction_record
     from quizzes.models import CorrectionNotice, Question
-    from quizzes.practice import question_answer
+    from quizzes.practice.questions import question_answer
 
     learner = django_user_model.objects.create_user("told", "t@example.com", PASSWORD)
     question = Question.objects.published().get(ref="p-039")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizzes.exams import attempt_start
+from quizzes.exams.attempts import attempt_start
 from quizzes.models import ExamBlueprint
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_dashboard import sit_an_exam_badly

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from quizzes.models import PracticeAnswer, Question
-from quizzes.review import Answer, cards_record
+from quizzes.review.cards import Answer, cards_record
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from quizzes.exams import attempt_start, attempt_submit
+from quizzes.exams.attempts import attempt_start, attempt_submit
 from quizzes.models import Attempt, PracticeAnswer, Question
-from quizzes.practice import question_answer
+from quizzes.practice.questions import question_answer
 from tests.factories import BlueprintFactory, QuestionFactory, UserFactory, build_bank
 
 

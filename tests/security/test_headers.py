@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from quizzes.exams import attempt_start, attempt_submit
+from quizzes.exams.attempts import attempt_start, attempt_submit
 from quizzes.models import Question
 from tests.factories import BlueprintFactory, build_bank
 from tests.security.conftest import wrong_choice

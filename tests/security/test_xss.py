@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from lessons.models import Owner
-from quizzes.exams import attempt_start, attempt_submit
-from quizzes.practice import question_answer
+from quizzes.exams.attempts import attempt_start, attempt_submit
+from quizzes.practice.questions import question_answer
 from tests.factories import (
     BlueprintFactory,
     LayerFactory,

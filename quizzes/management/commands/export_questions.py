@@ -1,4 +1,4 @@
-"""Write the question bank to a JSON file (format documented in quizzes/bank.py)."""
+"""Write the question bank to a JSON file (format documented in quizzes/bank/import_export.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from quizzes.bank import bank_export
+from quizzes.bank.import_export import bank_export
 from quizzes.models import Question
 
 

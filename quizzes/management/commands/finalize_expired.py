@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from quizzes.exams import attempts_finalize_expired
+from quizzes.exams.attempts import attempts_finalize_expired
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Read questions from a JSON file (format documented in quizzes/bank.py).
+"""Read questions from a JSON file (format documented in quizzes/bank/import_export.py).
 
 The whole file is checked first; if anything is wrong, nothing is imported and
 every problem is listed with the question's position and ref.
@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from quizzes.bank import BankImportError, bank_import
+from quizzes.bank.import_export import BankImportError, bank_import
 
 
 class DryRun(Exception):

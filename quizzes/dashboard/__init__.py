@@ -1,0 +1,2 @@
+"""The learner's dashboard: progress, mastery by service and layer, score history and
+exam readiness."""

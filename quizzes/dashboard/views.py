@@ -1,0 +1,17 @@
+"""The learner's dashboard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from quizzes.dashboard.mastery import dashboard_context
+from srm_site.shared.http import HtmxHttpRequest
+
+
+@login_required
+@require_GET
+def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
+    """Progress, mastery, score history, what is due, and where to go next."""
+    return TemplateResponse(request, "quizzes/dashboard.html", dashboard_context(request.user))

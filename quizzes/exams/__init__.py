@@ -1,0 +1,2 @@
+"""Timed exams: blueprints and weights, selecting questions, snapshots, the clock,
+grading and results."""

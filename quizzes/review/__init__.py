@@ -1,0 +1,1 @@
+"""Spaced repetition: FSRS review cards and the queue of questions due."""

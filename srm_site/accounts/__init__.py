@@ -1,0 +1,1 @@
+"""Learners' accounts: sign-up, sign-in, profile and extra time, data export and deletion."""

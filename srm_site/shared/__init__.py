@@ -1,0 +1,1 @@
+"""Small helpers several packages use. This package imports no app of the project."""
