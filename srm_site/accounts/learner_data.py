@@ -237,21 +237,28 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
     }
 
 
-def _sessions_delete(user: AbstractUser) -> int:
-    """End the learner's sessions on every device (database rows and, with Redis, cached copies).
+def _session_keys(user: AbstractUser) -> list[str]:
+    """The keys of the learner's stored sessions on every device.
 
     Django keeps no index from a learner to their sessions, so every stored
-    session is read once: a cost paid only when an account is deleted.
+    session is read and decoded once: a cost paid only when an account is
+    deleted, and paid before the deletion's transaction so that on SQLite no
+    other write (an exam save) waits for the scan.
     """
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if not hasattr(store_class, "get_model_class"):  # sessions not in the database
-        return 0
+        return []
     user_id = str(user.pk)
-    keys = [
+    return [
         session.session_key
         for session in store_class.get_model_class().objects.iterator()
         if session.get_decoded().get(SESSION_KEY) == user_id
     ]
+
+
+def _sessions_delete(keys: list[str]) -> int:
+    """End those sessions: their database rows and, with Redis, their cached copies."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
     for key in keys:
         store_class(session_key=key).delete()
     return len(keys)
@@ -266,13 +273,16 @@ def _sign_in_records_delete(user: AbstractUser) -> int:
     )
 
 
-@transaction.atomic
 def learner_delete(user: AbstractUser) -> int:
     """Delete the learner and every row about them; returns how many rows went.
 
     Their own rows go by cascade; sign-in records and sessions point at them by
-    username or inside session data, so they are found and deleted here.
+    username or inside session data, so they are found and deleted here. A
+    session begun while the sessions are scanned outlives the account but
+    signs no one in: Django finds no user for it.
     """
-    extra = _sign_in_records_delete(user) + _sessions_delete(user)
-    deleted, _per_model = user.delete()
+    session_keys = _session_keys(user)
+    with transaction.atomic():
+        extra = _sign_in_records_delete(user) + _sessions_delete(session_keys)
+        deleted, _per_model = user.delete()
     return deleted + extra

@@ -8,6 +8,7 @@ import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertRedirects, assertTemplateUsed
 
@@ -277,6 +278,25 @@ class TestLearnerDelete:
         assert set(rows_of(user_id, username).values()) == {0}
         assert rows_of(other.pk, other.username) == theirs
         assert content_rows() == content
+
+    @pytest.mark.django_db(transaction=True)
+    def test_reads_the_stored_sessions_before_taking_the_write_lock(self, user, monkeypatch):
+        """Decoding every session inside the transaction would hold SQLite's write lock
+        (and stall every exam save) for as long as the scan takes."""
+        for _ in range(3):
+            client = Client()
+            client.force_login(UserFactory())
+            client.get("/")
+        decode = Session.get_decoded
+        in_transaction = []
+
+        def decoded(session):
+            in_transaction.append(transaction.get_connection().in_atomic_block)
+            return decode(session)
+
+        monkeypatch.setattr(Session, "get_decoded", decoded)
+        learner_delete(user)
+        assert in_transaction and not any(in_transaction)
 
 
 class TestDataPage:
