@@ -5,8 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.db import IntegrityError, transaction
 
 from quizzes.models import LearnerProfile
+
+EMAIL_TAKEN = "An account with this email already exists. Log in instead."
 
 
 class SignupForm(UserCreationForm):
@@ -21,10 +24,23 @@ class SignupForm(UserCreationForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in instead."
-            )
+            raise forms.ValidationError(EMAIL_TAKEN)
         return email
+
+    def save_unless_taken(self):
+        """The new account, or None (with the form's error) when a sign-up that passed
+        the same checks at the same moment took the username or the address first."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            User = get_user_model()
+            if User.objects.filter(username=self.cleaned_data["username"]).exists():
+                taken = User._meta.get_field("username").error_messages["unique"]
+                self.add_error("username", taken)
+            else:
+                self.add_error("email", EMAIL_TAKEN)
+            return None
 
 
 class ProfileForm(forms.ModelForm):

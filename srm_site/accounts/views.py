@@ -41,8 +41,8 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request))
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
+    user = form.save_unless_taken() if request.method == "POST" and form.is_valid() else None
+    if user is not None:
         # Logging in fires user_logged_in, which moves the guest's progress over.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
+            if email and User.objects.filter(email__iexact=email).exists():
+                raise CommandError(f"Another account already uses {email}: choose another.")
             password = self._password(no_input)
             user = User(username=username, email=email)
             try:

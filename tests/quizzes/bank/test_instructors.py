@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -134,6 +135,14 @@ def test_createinstructor_refuses_a_weak_password(monkeypatch):
     monkeypatch.setenv("DJANGO_INSTRUCTOR_PASSWORD", "123")
     with pytest.raises(CommandError):
         call_command("createinstructor", "bob", "--no-input")
+
+
+def test_createinstructor_refuses_an_address_another_account_uses(monkeypatch):
+    monkeypatch.setenv("DJANGO_INSTRUCTOR_PASSWORD", PASSWORD)
+    UserFactory(username="first", email="shared@example.com")
+    with pytest.raises(CommandError, match="already uses"):
+        call_command("createinstructor", "second", "--email", "Shared@Example.com", "--no-input")
+    assert not get_user_model().objects.filter(username="second").exists()
 
 
 def _positions(html: str) -> dict[str, str]:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError, transaction
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from lessons.models import LessonProgress
+from srm_site.accounts.forms import SignupForm
 from tests.factories import LessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +112,26 @@ def test_password_change_requires_login(client):
 )
 def test_account_pages_render(client, url):
     assert client.get(url).status_code == 200
+
+
+def test_the_database_refuses_a_second_account_for_an_address_in_other_case():
+    User = get_user_model()
+    User.objects.create_user("first", "Learner@Example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user("second", "learner@example.COM")
+    # Accounts without an address (a superuser made on the command line) don't collide.
+    User.objects.create_user("no-mail-1", "")
+    User.objects.create_user("no-mail-2", "")
+    assert User.objects.count() == 3
+
+
+def test_two_signups_racing_for_one_address_end_with_one_account_and_the_message(client):
+    """Both pass the form's check before either is saved: the index decides, and the
+    loser sees the same message as an ordinary duplicate, not a server error."""
+    UserFactory(username="winner", email="taken@example.com")
+    with mock.patch.object(SignupForm, "clean_email", lambda form: form.cleaned_data["email"]):
+        response = client.post("/accounts/signup/", {**SIGNUP, "email": "TAKEN@example.com"})
+    assert response.status_code == 200
+    assertContains(response, "An account with this email already exists. Log in instead.")
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["winner"]
+    assert "_auth_user_id" not in client.session
