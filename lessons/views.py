@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -30,24 +29,15 @@ from lessons.progress import (
     path_neighbours,
     path_progress,
 )
+from lessons.study_path import path_stops, study_path
 from srm_site.shared.digest import content_digest
-from srm_site.shared.hot_reads import lesson_service_rows, study_path_rows
+from srm_site.shared.hot_reads import lesson_service_rows
 from srm_site.shared.http import HtmxHttpRequest
 from srm_site.shared.reverse import reverse_cached
 
 
 def _cells():
     return Responsibility.objects.only("service_id", "layer_id", "owner")
-
-
-def _study_path(*, with_prerequisites: bool = False) -> list[Lesson]:
-    """Published lessons in order (bodies included: reading time is derived from them)."""
-    lessons = Lesson.objects.published()
-    if with_prerequisites:
-        lessons = lessons.prefetch_related(
-            Prefetch("prerequisites", queryset=Lesson.objects.published().only("slug", "title"))
-        )
-    return list(lessons)
 
 
 def _path_context(
@@ -65,7 +55,7 @@ def _path_context(
 @require_GET
 def home(request: HtmxHttpRequest) -> TemplateResponse:
     """What SRM Academy is, where the learner left off, and where to start."""
-    path = _study_path()
+    path = study_path()
     context = {"lessons": path, "services": Service.objects.all(), **_path_context(request, path)}
     return TemplateResponse(request, "lessons/home.html", context)
 
@@ -73,30 +63,9 @@ def home(request: HtmxHttpRequest) -> TemplateResponse:
 @require_GET
 def lesson_list(request: HtmxHttpRequest) -> TemplateResponse:
     """The study path, in order, with what the learner has finished."""
-    path = _study_path(with_prerequisites=True)
+    path = study_path(with_prerequisites=True)
     context = {"lessons": path, **_path_context(request, path)}
     return TemplateResponse(request, "lessons/lesson_list.html", context)
-
-
-@dataclass(frozen=True)
-class PathStop:
-    """A lesson on the study path, as the lesson page links to it."""
-
-    pk: int
-    slug: str
-    title: str
-    is_prerequisite: bool  # of the lesson being read
-    is_completed: bool  # by the learner reading it
-
-    def get_absolute_url(self) -> str:
-        return reverse_cached("lessons:lesson_detail", slug=self.slug)
-
-
-def _path_stops(*, lesson: Lesson, user) -> list[PathStop]:
-    """The study path, each lesson marked as a prerequisite of `lesson` and as finished
-    by `user` (one query, see srm_site.shared.hot_reads)."""
-    rows = study_path_rows(lesson_id=lesson.pk, user_id=user.pk if user.is_authenticated else None)
-    return [PathStop(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -122,7 +91,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     """One lesson; drafts are visible to staff only (a 404 for everyone else)."""
     user = request.user
     lesson = get_object_or_404(Lesson.objects.visible_to(user), slug=slug)
-    path = _path_stops(lesson=lesson, user=user)
+    path = path_stops(lesson=lesson, user=user)
     completed = None  # a guest's are in the session; staff may be reading a draft, off the path
     if user.is_authenticated and not user.is_staff:
         completed = {stop.pk for stop in path if stop.is_completed}

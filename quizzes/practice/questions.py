@@ -119,7 +119,8 @@ def topic_named(key: str) -> Topic:
         return topic_get_or_404("mixed")
 
 
-def _with_choices(questions: QuerySet[Question]) -> QuerySet[Question]:
+def _ready_to_answer(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """With what grading and the feedback page read: the lesson and the ordered choices."""
     return questions.select_related("lesson").prefetch_related(
         Prefetch("choices", queryset=Choice.objects.order_by("position"))
     )
@@ -130,7 +131,7 @@ def question_pick(*, topic: Topic, recent: Sequence[int] = (), user=None) -> Que
 
     When every question has been seen recently, starts over rather than stopping.
     """
-    candidates = _with_choices(topic.questions(user).order_by("?"))
+    candidates = _ready_to_answer(topic.questions(user).order_by("?"))
     return candidates.exclude(pk__in=recent).first() or (candidates.first() if recent else None)
 
 
@@ -158,7 +159,7 @@ def as_id(value: object) -> int:
 
 def question_for_answer(pk: object) -> Question:
     """A published question with its choices and lesson, for grading (404 otherwise)."""
-    return get_object_or_404(_with_choices(Question.objects.published()), pk=as_id(pk))
+    return get_object_or_404(_ready_to_answer(Question.objects.published()), pk=as_id(pk))
 
 
 def ticked_choices(question: Question, selected: Sequence[str]) -> set[int]:

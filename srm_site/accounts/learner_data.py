@@ -56,7 +56,7 @@ def _choice_texts(user: AbstractUser) -> dict[int, str]:
     return dict(Choice.objects.filter(answered).values_list("pk", "text"))
 
 
-def _with_choices(row: dict[str, Any], texts: Mapping[int, str]) -> dict[str, Any]:
+def _with_choice_texts(row: dict[str, Any], texts: Mapping[int, str]) -> dict[str, Any]:
     """Add the picked choices' text beside their ids (for an answer to a bank question)."""
     if row.get("question_ref"):
         row["selected_choices"] = [texts.get(pk, "") for pk in row["selected"] or []]
@@ -70,7 +70,7 @@ def _practice_row(row: dict[str, Any], texts: Mapping[int, str]) -> dict[str, An
     """
     service, layer = row.pop("cell_service_name"), row.pop("cell_layer_name")
     if not row["cell_service"]:
-        return _plain(_with_choices(row, texts))
+        return _plain(_with_choice_texts(row, texts))
     row["question_stem"] = f"{service}, layer “{layer}”: who is responsible for it?"
     owners = dict(Owner.choices)
     row["selected_choices"] = [owners.get(pick, pick) for pick in row["selected"] or []]
@@ -115,7 +115,8 @@ def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]
         # The question as the learner saw it (the snapshot), even if edited or deleted since.
         item["question_stem"] = snapshot.get("stem") or current_stem
         seen = {choice["id"]: choice["text"] for choice in snapshot.get("choices", [])}
-        items.setdefault(attempt_id, []).append(_plain(_with_choices(item, ChainMap(seen, texts))))
+        item = _with_choice_texts(item, ChainMap(seen, texts))
+        items.setdefault(attempt_id, []).append(_plain(item))
     attempts = []
     for attempt in (
         Attempt.objects.filter(user=user)
