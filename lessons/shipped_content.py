@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # The subject's shipped content, in load order: each file refers to rows that
-# the files before it create. (Questions are added by `quizzes.bank.content`.)
+# the files before it create. (Questions are added by `quizzes.content`.)
 SUBJECT_FIXTURES = [
     "layers",
     "services",

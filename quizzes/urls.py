@@ -5,8 +5,7 @@ from django.urls import path
 from quizzes.bank import views as correction_views
 from quizzes.dashboard import views as dashboard_views
 from quizzes.exams import views as exam_views
-from quizzes.practice import classify_views, views
-from quizzes.review import views as review_views
+from quizzes.practice import classify_views, review_views, views
 
 app_name = "quizzes"
 

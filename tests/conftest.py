@@ -95,7 +95,7 @@ def _content_models() -> list:
 @pytest.fixture(scope="session")
 def _shipped_rows(django_db_setup, django_db_blocker) -> list:
     """Load the real fixtures once (through loaddata, as `make run` does) and keep the rows."""
-    from quizzes.bank.content import content_load
+    from quizzes.content import content_load
 
     with django_db_blocker.unblock(), transaction.atomic():
         content_load()

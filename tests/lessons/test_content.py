@@ -10,7 +10,7 @@ from django.db.models import Count
 from lessons.markdown import render_markdown
 from lessons.models import Control, Layer, Lesson, Owner, Responsibility, Service
 from lessons.sources import is_aws_source
-from quizzes.bank.content import content_load
+from quizzes.content import content_load
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from lessons.models import Control, Layer, Lesson, Responsibility, Service
-from quizzes.bank.content import ContentError, content_load
+from quizzes.content import ContentError, content_load
 from quizzes.models import Question
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quizzes.bank.content import corrections_load
 from quizzes.bank.corrections import correction_record, key_positions
 from quizzes.bank.import_export import bank_export
+from quizzes.content import corrections_load
 from quizzes.exams.attempts import attempt_answer, attempt_start, attempt_submit
 from quizzes.models import Correction, CorrectionNotice, Question, ReviewCard
 from quizzes.practice.questions import question_answer

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from quizzes.bank.content import content_load, history_begin
 from quizzes.bank.history import answer_keys
 from quizzes.bank.import_export import bank_export, bank_import
+from quizzes.content import content_load, history_begin
 from quizzes.models import Choice, Question
 from tests.factories import QuestionFactory
 

@@ -1,4 +1,5 @@
-"""The spaced-repetition queue: due cards one at a time, answered like practice."""
+"""The review page: the learner's due cards one at a time, answered like practice
+(topic "review"); the cards and their schedule are quizzes.review's."""
 
 from __future__ import annotations
 
