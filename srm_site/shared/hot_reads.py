@@ -8,7 +8,7 @@ every save) and, for every lesson page, the study path, the lesson's services an
 `connection.cursor()` for such cases; everything else in the project is a
 queryset. The SQL is portable (SQLite and PostgreSQL) and takes every value as
 a parameter. Each function names the queryset it stands for, and
-tests/test_hot_reads.py compares the two on whichever database the tests run, so
+tests/srm_site/shared/test_hot_reads.py compares the two on whichever database the tests run, so
 a migration that renames a table or column these use fails there.
 """
 
