@@ -253,6 +253,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # served with 429 Too Ma
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "srm_site.shared.client_ip.client_ip"
 
+# Guests' practice answers (practice, the matrix drill, classify sheets): at most
+# GUEST_ANSWER_LIMIT per GUEST_ANSWER_WINDOW seconds from one address (counted in
+# the cache); past that, 429 and nothing stored. Signed-in learners aren't limited.
+# 0 turns the limit off.
+GUEST_ANSWER_LIMIT = int(os.environ.get("GUEST_ANSWER_LIMIT", "30"))
+GUEST_ANSWER_WINDOW = int(os.environ.get("GUEST_ANSWER_WINDOW", "60"))
+
 # Password-reset mail. In development it is printed to the console unless an SMTP
 # host is configured; in production it always goes through SMTP (Django's own
 # default, a relay on localhost:25, unless EMAIL_HOST names another), since a

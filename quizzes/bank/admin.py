@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
@@ -219,6 +219,11 @@ class QuestionAdminForm(forms.ModelForm):
 # A column of the History page (its heading is this text).
 KEY_COLUMN = "answer key at this version"
 
+# Rendered without the request: no context processors, so no queries per row.
+FLAGS_TEMPLATE = "admin/quizzes/question/_flags.html"
+STATISTICS_TEMPLATE = "admin/quizzes/question/_statistics.html"
+PREVIEW_LINK_TEMPLATE = "admin/quizzes/question/_preview_link.html"
+
 
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
@@ -357,63 +362,39 @@ class QuestionAdmin(SimpleHistoryAdmin):
             discrimination=question.discrimination,
             min_distractor_picks=question.min_distractor_picks,
         )
-        return _flag_list(warnings) or "—"
+        return render_to_string(FLAGS_TEMPLATE, {"flags": warnings, "none": "—"})
 
     @admin.display(description="statistics")
     def statistics(self, question: Question) -> str:
         if not question.pk:
             return "Statistics appear once learners answer the question."
         stats = item_statistics(question)
-        rows = [
-            (
-                "Answered",
-                stats.answered,
-                "Practice answers plus answered questions of finished exams.",
-            ),
-            (
-                "Facility",
-                _two_places(stats.facility),
-                f"Share of those answers that were right; under {TOO_HARD_BELOW} is too hard, "
-                f"over {TOO_EASY_ABOVE} too easy (judged from {MIN_ANSWERS_TO_JUDGE} answers).",
-            ),
-            (
-                "Discrimination",
-                _two_places(stats.discrimination),
-                "Correlation between getting it right and the exam score (−1 to 1); "
-                "below 0, stronger learners miss it more than weaker ones.",
-            ),
+        choices = [
+            {
+                "text": row.choice.text,
+                "is_key": row.choice.is_correct,
+                "picks": row.picks,
+                "share": "—" if row.share is None else f"{row.share:.0%}",
+            }
+            for row in stats.choices
         ]
-        choices = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    row.choice.text,
-                    "✓ key" if row.choice.is_correct else "",
-                    row.picks,
-                    "—" if row.share is None else f"{row.share:.0%}",
-                )
-                for row in stats.choices
-            ),
-        )
-        return format_html(
-            '<table class="item-statistics"><tbody>{}</tbody></table>'
-            '<table class="item-statistics-choices"><thead><tr><th scope="col">Choice</th>'
-            '<th scope="col">Key</th><th scope="col">Picks</th><th scope="col">Share</th>'
-            "</tr></thead><tbody>{}</tbody></table>{}",
-            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', rows),
-            choices,
-            _flag_list(stats.flags) or "No warnings.",
-        )
+        context = {
+            "answered": stats.answered,
+            "facility": _two_places(stats.facility),
+            "discrimination": _two_places(stats.discrimination),
+            "too_hard_below": TOO_HARD_BELOW,
+            "too_easy_above": TOO_EASY_ABOVE,
+            "min_answers": MIN_ANSWERS_TO_JUDGE,
+            "choices": choices,
+            "flags": stats.flags,
+        }
+        return render_to_string(STATISTICS_TEMPLATE, context)
 
     @admin.display(description="preview")
     def preview_link(self, question: Question) -> str:
         if not question.pk:
             return "Save the question to preview it."
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Preview as a learner sees it</a>',
-            question.get_absolute_url(),
-        )
+        return render_to_string(PREVIEW_LINK_TEMPLATE, {"url": question.get_absolute_url()})
 
     def set_history_delta_changes(self, request, historical_records, **kwargs) -> None:
         """Each version's changes, and its answer key (choices keep their own history)."""
@@ -467,13 +448,6 @@ def _status_set(request, questions: list[Question], status: str, reason: str) ->
 
 def _two_places(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
-
-
-def _flag_list(flags: list[str]) -> str:
-    """Warnings in words, each with a ⚠ sign (never colour alone)."""
-    return format_html_join(
-        "", '<span class="item-flag">⚠ {}</span> ', ((flag,) for flag in flags)
-    )
 
 
 class ReportStatusFilter(admin.SimpleListFilter):

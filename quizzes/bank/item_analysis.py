@@ -2,9 +2,11 @@
 
 Every statistic is an annotation (correlated subqueries), so the admin's question
 list can show and sort by them with a fixed number of queries however large the
-bank is. "Answers" to a question are its practice answers plus the answered items
-of finished (submitted or expired) exam attempts; in-progress attempts and items
-left blank are not counted.
+bank is. "Answers" to a question are signed-in learners' practice answers plus the
+answered items of finished (submitted or expired) exam attempts; in-progress
+attempts and items left blank are not counted. Guests' practice answers are kept
+(their feedback page reads them) but never counted: anyone can post them, as
+many as they like, so they could push a question over a flag's threshold.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ def _counted(queryset: QuerySet, group_by: str) -> Coalesce:
 
 
 def _practice_answers(question_ref: str) -> QuerySet[PracticeAnswer]:
-    return PracticeAnswer.objects.filter(question=OuterRef(question_ref))
+    """Signed-in learners' practice answers to the outer question (guests' don't count)."""
+    return PracticeAnswer.objects.filter(question=OuterRef(question_ref), user__isnull=False)
 
 
 def _answered_items(question_ref: str) -> QuerySet[AttemptItem]:
@@ -166,7 +169,8 @@ def _discrimination() -> Subquery:
 def questions_with_statistics(queryset: QuerySet[Question]) -> QuerySet[Question]:
     """Annotate questions with their item statistics, all in the one query.
 
-    - `answered`: practice answers plus answered items of finished attempts.
+    - `answered`: signed-in learners' practice answers plus answered items of
+      finished attempts.
     - `facility`: the share of those answers that were right (None without answers).
     - `discrimination`: the point-biserial correlation r_pb between getting the item
       right and the attempt's score fraction (score / scored_count), over the scored

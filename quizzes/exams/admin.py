@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 
 from quizzes.exams.pool import blueprint_pool
 from quizzes.exams.weights import weights_summary, with_weights
@@ -17,6 +17,7 @@ from srm_site.shared.admin_tables import label_table_cells
 
 BOTH = "Choose a service or a layer, not both: each weight reserves questions for one area."
 NEITHER = "Choose the service or the layer this share of the exam is for."
+POOL_TEMPLATE = "admin/quizzes/examblueprint/_pool.html"
 
 
 class BlueprintWeightForm(forms.ModelForm):
@@ -112,15 +113,7 @@ def pool_table(blueprint: ExamBlueprint) -> str:
     """How many exam-style questions the blueprint and each of its shares can draw on."""
     weights = list(blueprint.weights.select_related("service", "layer")) if blueprint.pk else []
     pool = blueprint_pool(question_count=blueprint.question_count or 0, weights=weights)
-    rows = [("Whole exam", "100 %", pool.question_count, pool.available)]
-    rows += [(s.area, f"{s.percent} %", s.needed, s.available) for s in pool.shares]
-    return format_html(
-        '<table class="blueprint-pool"><thead><tr><th scope="col">Share</th>'
-        '<th scope="col">Percent</th><th scope="col">Needs</th>'
-        '<th scope="col">Exam-style questions</th></tr></thead><tbody>{}</tbody></table>{}',
-        format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
-        format_html_join("", '<p class="errornote">⚠ {}</p>', ((p,) for p in pool.problems())),
-    )
+    return render_to_string(POOL_TEMPLATE, {"pool": pool, "problems": pool.problems()})
 
 
 @admin.register(ExamBlueprint)

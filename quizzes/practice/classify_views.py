@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lessons.models import Service
@@ -16,6 +17,7 @@ from quizzes.practice.classify import (
     classify_services,
     classify_sheet,
 )
+from quizzes.practice.guest_limit import guest_answer_wait, too_fast, too_fast_message
 from quizzes.practice.questions import AnswerError
 from srm_site.shared.http import HtmxHttpRequest
 
@@ -36,6 +38,10 @@ def classify(request: HtmxHttpRequest, service: str) -> TemplateResponse:
         return _board(request, service=picked, duties=classify_sheet(rows=rows))
     answers = classify_answers_from(request.POST)
     duties = classify_sheet(rows=rows, answers=answers)
+    if wait := guest_answer_wait(request):
+        here = reverse("quizzes:classify", args=[picked.slug])
+        error = too_fast_message(request, wait, here=here)
+        return too_fast(_board(request, service=picked, duties=duties, error=error), wait)
     try:
         result = classify_grade(user=request.user, rows=rows, answers=answers)
     except AnswerError as error:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,7 @@ from lessons.models import Layer, Lesson, Service
 from quizzes.models import PracticeAnswer, Question, QuestionReport, ReviewCard
 from quizzes.practice import session as practice_session
 from quizzes.practice.forms import ReportForm
+from quizzes.practice.guest_limit import guest_answer_wait, too_fast, too_fast_message
 from quizzes.practice.questions import (
     DRILL_OWNERS,
     AnswerError,
@@ -91,6 +93,17 @@ def practice_answer(request: HtmxHttpRequest) -> HttpResponse:
     question = question_for_answer(request.POST.get("question", ""))
     topic = topic_from_key(request.POST.get("topic", "")) or topic_get_or_404("mixed")
     in_lesson = request.POST.get("in_lesson") == "1"
+    if wait := guest_answer_wait(request):
+        here = reverse("quizzes:practice_question", args=[question.pk])
+        refused = _answer_refused(
+            request,
+            topic=topic,
+            question=question,
+            error=too_fast_message(request, wait, here=here),
+            ticked=ticked_choices(question, request.POST.getlist("choice")),
+            in_lesson=in_lesson,
+        )
+        return too_fast(refused, wait)
     try:
         answer = question_answer(
             user=request.user,
@@ -139,21 +152,30 @@ def practice_drill_answer(request: HtmxHttpRequest) -> HttpResponse:
     """Grade a drill answer against the matrix."""
     topic = topic_get_or_404("drill")
     cell = get_object_or_404(drill_cells(), pk=as_id(request.POST.get("cell")))
+    if wait := guest_answer_wait(request):
+        error = too_fast_message(request, wait, here=reverse("quizzes:practice_drill"))
+        return too_fast(_drill_refused(request, topic=topic, cell=cell, error=error), wait)
     try:
         answer = drill_answer(user=request.user, cell=cell, owner=request.POST.get("owner", ""))
     except AnswerError as error:
-        if request.htmx:
-            context = {"cell": cell, "stem": drill_stem(cell), "owners": DRILL_OWNERS}
-            context.update(error=str(error), topic=topic)
-            return TemplateResponse(request, "quizzes/_drill_card.html", context)
-        return _drill_page(request, topic=topic, cell=cell, error=str(error), status=400)
+        return _drill_refused(request, topic=topic, cell=cell, error=str(error))
     return _answered(request, answer=answer, topic=topic)
+
+
+def _drill_refused(request, *, topic, cell, error: str) -> HttpResponse:
+    """Bad input (or a guest answering too fast): say what to fix, keep the cell, store nothing."""
+    if request.htmx:
+        context = {"cell": cell, "stem": drill_stem(cell), "owners": DRILL_OWNERS}
+        context.update(error=error, topic=topic)
+        return TemplateResponse(request, "quizzes/_drill_card.html", context)
+    return _drill_page(request, topic=topic, cell=cell, error=error, status=400)
 
 
 def _answer_refused(
     request, *, topic, question, error: str, ticked: set[int], in_lesson: bool = False
 ) -> HttpResponse:
-    """Bad input: say what to fix, keep the question and the learner's ticks, store nothing."""
+    """Bad input (or a guest answering too fast): say what to fix, keep the question and
+    the learner's ticks, store nothing."""
     if request.htmx:
         context = {
             "question": question,

@@ -13,10 +13,12 @@ def test_instructor_sorts_questions_by_facility_and_sees_the_broken_one_flagged(
     page, site, django_user_model
 ):
     django_user_model.objects.create_superuser("instructor", "i@example.com", PASSWORD)
+    learner = django_user_model.objects.create(username="learner")  # guests' answers don't count
     broken = Question.objects.published().order_by("ref").first()
     wrong = broken.choices.filter(is_correct=False).first()
     PracticeAnswer.objects.bulk_create(
-        PracticeAnswer(question=broken, selected=[wrong.pk], correct=False) for _ in range(20)
+        PracticeAnswer(user=learner, question=broken, selected=[wrong.pk], correct=False)
+        for _ in range(20)
     )
 
     page.goto(f"{site}/admin/quizzes/question/")

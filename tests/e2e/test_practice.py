@@ -226,3 +226,26 @@ def test_a_choose_three_answer_keeps_its_ticks_and_counts_what_is_missing(page, 
     page.get_by_role("button", name="Check, I’m sure").click()
     page.locator(".verdict").wait_for()
     assert "Right." in page.locator(".verdict").inner_text()
+
+
+def test_a_guest_answering_too_fast_is_told_in_place(page, site, lesson, settings):
+    from tests.factories import owner_question
+
+    settings.GUEST_ANSWER_LIMIT = 1
+    owner_question(lesson=lesson)
+    page.goto(f"{site}/practice/lesson/e2e-lesson/")
+    page.get_by_label("Customer").check()
+    page.get_by_role("button", name="Check, I’m sure").click()
+    page.locator(".verdict").wait_for()
+    page.get_by_role("link", name="Next question").click()
+    page.get_by_label("Shared").check()
+    page.get_by_role("button", name="Check, I’m sure").click()
+    # htmx swaps the 429's card in (base.html's htmx-config), where the feedback would go.
+    alert = page.get_by_role("alert").filter(has_text="faster than we can keep up with")
+    alert.wait_for()
+    assert page.get_by_label("Shared").is_checked()
+    assert page.locator(".verdict").count() == 0
+    assert "next=/practice/lesson/e2e-lesson/" in alert.get_by_role("link").get_attribute("href")
+    assert_accessible(page)
+    # The refusal is the point of this test, not a fault: drop it from the console check.
+    page.console_errors[:] = [e for e in page.console_errors if not e.startswith("429 for")]

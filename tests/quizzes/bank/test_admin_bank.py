@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -473,8 +473,10 @@ def answered(question: Question, *, picks: list[str], times: int) -> None:
     correct = set(picks) == set(
         question.choices.filter(is_correct=True).values_list("text", flat=True)
     )
+    learner = User.objects.get_or_create(username="practiser")[0]  # only theirs are statistics
     PracticeAnswer.objects.bulk_create(
-        PracticeAnswer(question=question, selected=chosen, correct=correct) for _ in range(times)
+        PracticeAnswer(user=learner, question=question, selected=chosen, correct=correct)
+        for _ in range(times)
     )
 
 

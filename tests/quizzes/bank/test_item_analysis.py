@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from quizzes.bank.admin import QuestionAdmin
 from quizzes.bank.item_analysis import (
@@ -69,9 +69,19 @@ def sit(
     )
 
 
-def practise(question: Question, selected: list[int], correct: bool, count: int = 1) -> None:
+def learner() -> User:
+    """The signed-in learner practice answers come from: only theirs are statistics."""
+    return User.objects.get_or_create(username="practiser")[0]  # no password hashing
+
+
+def practise(
+    question: Question, selected: list[int], correct: bool, count: int = 1, *, guest: bool = False
+) -> None:
+    """`count` practice answers, a signed-in learner's unless `guest`."""
+    user = None if guest else learner()
     PracticeAnswer.objects.bulk_create(
-        PracticeAnswer(question=question, selected=selected, correct=correct) for _ in range(count)
+        PracticeAnswer(user=user, question=question, selected=selected, correct=correct)
+        for _ in range(count)
     )
 
 
@@ -229,6 +239,65 @@ class TestChoicePicks:
         ]
 
 
+@pytest.mark.django_db
+class TestGuestAnswers:
+    """Anyone may post a guest answer, as often as they like: only signed-in learners'
+    answers are item statistics, so anonymous posts can't flag a question."""
+
+    @staticmethod
+    def everything(question: Question) -> tuple:
+        """Every statistic an instructor sees: the list's row, the panel and the CSV export."""
+        row = questions_with_statistics(Question.objects.filter(pk=question.pk)).values(
+            "answered", "answered_right", "facility", "discrimination", "min_distractor_picks"
+        )[0]
+        panel = item_statistics(question)
+        export = statistics_by_ref(Question.objects.filter(pk=question.pk))[question.ref]
+        picks = [(choice.picks, choice.share) for choice in panel.choices]
+        return row, picks, panel.answered, panel.facility, panel.flags, export
+
+    def test_guest_answers_change_no_statistic(self, ten_sittings):
+        key, wrong = [c.pk for c in ten_sittings.choices.order_by("position")][:2]
+        practise(ten_sittings, [key], True, count=2)
+        before = self.everything(ten_sittings)
+        assert before[0]["answered"] == 12
+
+        practise(ten_sittings, [wrong], False, count=40, guest=True)
+        practise(ten_sittings, [key], True, count=5, guest=True)
+
+        assert self.everything(ten_sittings) == before
+
+    def test_signed_in_answers_do(self, ten_sittings):
+        key, wrong = [c.pk for c in ten_sittings.choices.order_by("position")][:2]
+        practise(ten_sittings, [wrong], False, count=40)
+        row, picks, answered, facility, flags, export = self.everything(ten_sittings)
+        assert (answered, export.answered) == (50, 50)
+        assert facility == export.facility == pytest.approx(6 / 50)
+        assert picks[1][0] == export.picks[1] == 44  # four wrong sittings and 40 practice
+        assert FLAG_TOO_HARD in flags and FLAG_TOO_HARD in export.flags
+
+    def test_twenty_wrong_guest_answers_raise_no_flag_in_the_admin(self, admin_client, question):
+        wrong = question.choices.get(position=2).pk
+        practise(question, [wrong], False, count=20, guest=True)
+
+        listed = admin_client.get(CHANGELIST)
+        assert "⚠" not in listed.content.decode()
+        change = admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+        assertContains(change, '<th scope="row">Answered</th><td>0</td>', html=False)
+
+    def test_answers_posted_by_a_guest_are_not_counted(self, client, question):
+        """Through the practice page, as a guest really answers."""
+        wrong = question.choices.get(position=2).pk
+        url = reverse("quizzes:practice_answer")
+        for _ in range(3):
+            client.post(url, {"question": question.pk, "choice": wrong})
+        assert PracticeAnswer.objects.filter(question=question, user=None).count() == 3
+        assert (stats(question).answered, choices_with_picks(question)[1].picks) == (0, 0)
+
+        client.force_login(learner())
+        client.post(url, {"question": question.pk, "choice": wrong})
+        assert (stats(question).answered, choices_with_picks(question)[1].picks) == (1, 1)
+
+
 class TestFlags:
     @staticmethod
     def flags(answered=20, facility=0.5, discrimination=0.3, min_distractor_picks=3):
@@ -295,7 +364,8 @@ def graded_bank(db):
         # The broken question's learners all fall for the same distractor.
         spread = [b] * wrong if question is broken else ([b, c, d] * 20)[:wrong]
         PracticeAnswer.objects.bulk_create(
-            PracticeAnswer(question=question, selected=[pick], correct=False) for pick in spread
+            PracticeAnswer(user=learner(), question=question, selected=[pick], correct=False)
+            for pick in spread
         )
     unanswered = QuestionFactory(ref="q-new")
     return easy, middling, broken, unanswered
@@ -338,6 +408,16 @@ class TestQuestionAdmin:
         assertContains(response, "<td>The customer</td><td>✓ key</td><td>1</td><td>5%</td>")
         assertContains(response, "⚠ distractor nobody picks")
 
+    def test_statistics_panel_escapes_choice_text(self, admin_client, graded_bank):
+        choice = graded_bank[2].choices.get(text="AWS")
+        choice.text = "<script>alert(1)</script>"
+        choice.save()
+        url = reverse("admin:quizzes_question_change", args=[choice.question_id])
+        response = admin_client.get(url)
+        escaped = "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td></td>"
+        assertContains(response, escaped, html=False)
+        assertNotContains(response, "<script>alert(1)")
+
     def test_add_page_renders(self, admin_client):
         response = admin_client.get(reverse("admin:quizzes_question_add"))
         assertContains(response, "Statistics appear once learners answer the question.")
@@ -373,8 +453,9 @@ def bulk_bank(count: int) -> None:
         for q in questions
         for p in range(1, 5)
     )
+    user = learner()
     PracticeAnswer.objects.bulk_create(
-        PracticeAnswer(question=q, selected=[], correct=i % 2 == 0)
+        PracticeAnswer(user=user, question=q, selected=[], correct=i % 2 == 0)
         for i, q in enumerate(questions)
     )
 

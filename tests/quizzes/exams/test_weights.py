@@ -362,6 +362,17 @@ def test_the_blueprint_page_shows_the_pool_per_share(admin_client, ec2):
 
 
 @pytest.mark.django_db
+def test_the_pool_table_escapes_area_names(admin_client):
+    blueprint = BlueprintFactory(question_count=10)
+    service = ServiceFactory(short_name="<b>S3</b>")
+    BlueprintWeight.objects.create(blueprint=blueprint, service=service, percent=50)
+    page = admin_client.get(_change_url(blueprint))
+    assertContains(page, "<td>&lt;b&gt;S3&lt;/b&gt;</td><td>50 %</td>", html=False)
+    assertContains(page, "⚠ The &lt;b&gt;S3&lt;/b&gt; share (50 %) needs 5", html=False)
+    assertNotContains(page, "<b>S3</b>")
+
+
+@pytest.mark.django_db
 def test_ticking_published_in_the_list_checks_the_pool(admin_client):
     blueprint = BlueprintFactory(question_count=10, published=False)
     url = reverse("admin:quizzes_examblueprint_changelist")
