@@ -36,6 +36,7 @@ from quizzes.models import (
     ReviewCard,
 )
 from quizzes.practice.questions import DRILL_OWNERS, drill_answer, question_answer, topic_from_key
+from srm_site.shared.time_zones import is_time_zone
 from tests.factories import (
     BlueprintFactory,
     LessonFactory,
@@ -609,7 +610,12 @@ def test_attempt_submit(world):
 def test_profile(world):
     guard = Guard(world)
     url = reverse("profile")
-    strategy = form(time_multiplier=values(*LearnerProfile.ExtraTime.values, "3.0", "1.50"))
+    strategy = form(
+        time_multiplier=values(*LearnerProfile.ExtraTime.values, "3.0", "1.50"),
+        time_zone=values(
+            "", "Asia/Tokyo", "UTC", "Mars/Olympus_Mons", "localtime", "../../etc/passwd"
+        ),
+    )
 
     @hostile(40)
     @given(data=strategy)
@@ -621,6 +627,7 @@ def test_profile(world):
         only_changed(before, after, "profile")
         (profile,) = after["profile"]
         assert profile["time_multiplier"] in LearnerProfile.ExtraTime.values
+        assert profile["time_zone"] == "" or is_time_zone(profile["time_zone"])
         if response.status_code == 302:
             posted = data["time_multiplier"]  # a list posts several values: the last one counts
             # A form posts text: a generated 1.0 arrives as "1.0", a valid choice.

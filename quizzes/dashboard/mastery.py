@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -21,8 +21,16 @@ from lessons.models import Layer, Lesson, Service
 from quizzes.bank.corrections import notices_for
 from quizzes.exams.attempts import COUNTED_ITEMS, scaled_score
 from quizzes.exams.results import Area, Breakdown
-from quizzes.models import Attempt, AttemptItem, PracticeAnswer, Question, ReviewCard
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    LearnerProfile,
+    PracticeAnswer,
+    Question,
+    ReviewCard,
+)
 from quizzes.review.cards import due_cutoff
+from srm_site.shared.time_zones import learner_zone
 
 RECENT = timedelta(days=60)  # answers older than this don't shape "where you stand now"
 HISTORY_LENGTH = 30  # attempts drawn on the score chart
@@ -379,14 +387,24 @@ def score_chart(attempts: Sequence[dict]) -> ScoreChart:
 # --- The whole page --------------------------------------------------------------
 
 
-def end_of_today(at: datetime) -> datetime:
-    local = timezone.localtime(at)
+def end_of_today(at: datetime, zone: tzinfo | None = None) -> datetime:
+    """The last moment of `at`'s day where the learner is (`zone`; without one, the
+    current time zone: the site's, UTC)."""
+    local = timezone.localtime(at, zone)
     return local.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
-def dashboard_context(user, *, at: datetime | None = None) -> dict:
-    """Everything /dashboard/ shows, in a fixed number of queries."""
+def dashboard_context(
+    user, *, at: datetime | None = None, browser_zone: str | None = None
+) -> dict:
+    """Everything /dashboard/ shows, in a fixed number of queries.
+
+    "Today" ends at midnight in the learner's time zone: the one in their settings,
+    else `browser_zone` (what their browser reported; checked), else UTC.
+    """
     at = at or timezone.now()
+    chosen_zone = LearnerProfile.objects.filter(user=user).values_list("time_zone", flat=True)
+    zone = learner_zone(chosen_zone.first(), browser_zone)
     lessons = Lesson.objects.published().aggregate(
         total=Count("pk", distinct=True),
         done=Count("progress", filter=Q(progress__user=user), distinct=True),
@@ -409,7 +427,7 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
     cells, _recent = cell_tallies(user, since=at - RECENT)
     cards = ReviewCard.objects.for_user(user).live()
     due = cards.aggregate(
-        today=Count("pk", filter=Q(due__lte=max(end_of_today(at), due_cutoff(at)))),
+        today=Count("pk", filter=Q(due__lte=max(end_of_today(at, zone), due_cutoff(at)))),
         now=Count("pk", filter=Q(due__lte=due_cutoff(at))),
     )
     basis = answer_basis(user, since=at - RECENT, exam_shaped=True)
@@ -440,6 +458,9 @@ def dashboard_context(user, *, at: datetime | None = None) -> dict:
         ),
         "readiness_basis": basis,
         "due": due,
+        # The header's count is this page's "now" (`due_count`'s query, already made):
+        # one query less than the header's own on a cold cache, and the two agree.
+        "review_due": due["now"],
         "leeches": leeches,
         "recent_days": RECENT.days,
     }

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from srm_site.shared.time_zones import validate_time_zone
+
 
 class LearnerProfile(models.Model):
-    """Per-learner settings; today, the extra exam time they are allowed (WCAG 2.2.1)."""
+    """Per-learner settings: the extra exam time they are allowed (WCAG 2.2.1), and the
+    time zone their day is in (where "Reviews due today" ends)."""
 
     class ExtraTime(models.TextChoices):
         NONE = "1.0", "Standard time"
@@ -19,6 +22,12 @@ class LearnerProfile(models.Model):
     )
     time_multiplier = models.CharField(
         "exam time", max_length=3, choices=ExtraTime.choices, default=ExtraTime.NONE
+    )
+    # An IANA name ("Asia/Tokyo"), or empty: not chosen (the browser's zone or UTC,
+    # srm_site.shared.time_zones.learner_zone). Checked, not `choices`: the list is
+    # the zone database's, which changes with it.
+    time_zone = models.CharField(
+        "time zone", max_length=64, blank=True, default="", validators=[validate_time_zone]
     )
 
     def __str__(self) -> str:

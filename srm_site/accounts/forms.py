@@ -8,6 +8,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.db import IntegrityError, transaction
 
 from quizzes.models import LearnerProfile
+from srm_site.shared.time_zones import UNKNOWN_ZONE, time_zone_choices
 
 EMAIL_TAKEN = "An account with this email already exists. Log in instead."
 
@@ -44,9 +45,21 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # A select of every zone the server knows; with JavaScript, site.js picks the
+    # browser's while the learner has chosen none (data-browser-time-zone).
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=lambda: [("", "Not chosen"), *time_zone_choices()],
+        required=False,
+        help_text="“Reviews due today” on your dashboard counts until midnight in this "
+        "zone. Not chosen: your browser’s zone where it tells us, otherwise UTC.",
+        error_messages={"invalid_choice": UNKNOWN_ZONE},
+        widget=forms.Select(attrs={"data-browser-time-zone": True}),
+    )
+
     class Meta:
         model = LearnerProfile
-        fields = ["time_multiplier"]
+        fields = ["time_multiplier", "time_zone"]
         widgets = {"time_multiplier": forms.RadioSelect}
         labels = {"time_multiplier": "Time allowed in timed exams"}
         help_texts = {

@@ -144,7 +144,9 @@ def _attempts(user: AbstractUser, texts: dict[int, str]) -> list[dict[str, Any]]
 def learner_export(user: AbstractUser) -> dict[str, Any]:
     """Everything kept about one learner, as a JSON-ready dict (eleven queries, any history)."""
     texts = _choice_texts(user)
-    profile = LearnerProfile.objects.filter(user=user).values("time_multiplier").first()
+    profile = (
+        LearnerProfile.objects.filter(user=user).values("time_multiplier", "time_zone").first()
+    )
     lessons = (
         LessonProgress.objects.filter(user=user)
         .order_by("completed_at", "pk")
@@ -225,7 +227,8 @@ def learner_export(user: AbstractUser) -> dict[str, Any]:
                 "date_joined": user.date_joined,
             }
         ),
-        "profile": profile or {"time_multiplier": LearnerProfile.ExtraTime.NONE.value},
+        "profile": profile
+        or {"time_multiplier": LearnerProfile.ExtraTime.NONE.value, "time_zone": ""},
         "lessons_completed": [_plain(row) for row in lessons],
         "practice_answers": [_practice_row(row, texts) for row in practice],
         "attempts": _attempts(user, texts),

@@ -58,11 +58,16 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HtmxHttpRequest) -> HttpResponse:
-    """The learner's settings: extra exam time applies to exams started afterwards."""
+    """The learner's settings: extra exam time applies to exams started afterwards; the
+    time zone sets where their day ends on the dashboard."""
     learner_profile, _ = LearnerProfile.objects.get_or_create(user=request.user)
     form = ProfileForm(request.POST or None, instance=learner_profile)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved. Exams you start from now on use this time allowance.")
+        messages.success(
+            request,
+            "Saved. Exams you start from now on use this time allowance, and your dashboard "
+            "counts your day in your time zone.",
+        )
         return redirect("profile")
     return TemplateResponse(request, "registration/profile.html", {"form": form})

@@ -53,4 +53,32 @@
       else other.removeAttribute("aria-current");
     });
   });
+
+  // The browser's time zone. "Reviews due today" on the dashboard ends at the
+  // learner's midnight: the server reads this cookie while they have chosen no zone
+  // in their settings (and ignores a name it doesn't know). On the settings page a
+  // time-zone select still on "Not chosen" is set to it, so saving keeps it.
+  // Without JavaScript the day is UTC's until the learner chooses a zone.
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    zone = "";
+  }
+  if (/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) {
+    var cookie = "tz=" + zone;
+    if (document.cookie.split("; ").indexOf(cookie) === -1) {
+      document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax" +
+        (location.protocol === "https:" ? "; Secure" : "");
+    }
+    var select = document.querySelector("select[data-browser-time-zone]");
+    if (select && !select.value) {
+      for (var i = 0; i < select.options.length; i += 1) {
+        if (select.options[i].value === zone) {
+          select.value = zone;
+          break;
+        }
+      }
+    }
+  }
 })();

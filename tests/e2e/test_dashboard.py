@@ -151,3 +151,38 @@ def test_score_history_reads_on_a_phone_and_dates_a_single_exam_once(
         page.emulate_media(color_scheme="dark")
         assert_accessible(page)
         page.emulate_media(color_scheme="light")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_settings_page_defaults_the_time_zone_to_the_browsers(
+    browser, site, django_user_model, javascript
+):
+    from quizzes.models import LearnerProfile
+
+    learner = django_user_model.objects.create_user("abroad", "a@example.com", PASSWORD)
+    context = browser.new_context(timezone_id="Asia/Tokyo", java_script_enabled=javascript)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.goto(f"{site}/accounts/login/?next=/accounts/profile/")
+    page.get_by_label("Username").fill("abroad")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Your settings").wait_for()
+
+    select = page.get_by_label("Your time zone")
+    # site.js fills the browser's zone in while none is chosen; without it, nothing.
+    expect(select).to_have_value("Asia/Tokyo" if javascript else "")
+    cookies = {c["name"]: c for c in context.cookies()}
+    if javascript:
+        assert (cookies["tz"]["value"], cookies["tz"]["sameSite"]) == ("Asia/Tokyo", "Lax")
+        assert_accessible(page)
+    else:
+        assert "tz" not in cookies
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.").wait_for()
+    saved = LearnerProfile.objects.get(user=learner).time_zone
+    assert saved == ("Asia/Tokyo" if javascript else "")
+    context.close()
+    assert errors == []

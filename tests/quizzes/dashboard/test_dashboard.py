@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -16,12 +18,20 @@ from quizzes.dashboard.mastery import (
     answer_basis,
     area_breakdown,
     cell_tallies,
+    end_of_today,
     mastery_rows,
     readiness_estimate,
     score_chart,
 )
 from quizzes.exams.attempts import scaled_score
-from quizzes.models import Attempt, AttemptItem, PracticeAnswer, Question, ReviewCard
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    LearnerProfile,
+    PracticeAnswer,
+    Question,
+    ReviewCard,
+)
 from quizzes.review.cards import Answer, cards_record
 from tests.factories import (
     BlueprintFactory,
@@ -572,6 +582,78 @@ def due_today(response) -> int:
     return int(match[1])
 
 
+# --- "Reviews due today" ends at midnight where the learner is --------------------
+
+# 23:00 UTC on 3 December: 08:00 on the 4th in Tokyo (UTC+9), 15:00 on the 3rd in
+# Los Angeles (UTC-8).
+LATE_EVENING_UTC = datetime(2025, 12, 3, 23, 0, tzinfo=UTC)
+
+
+class TestEndOfToday:
+    def test_is_the_last_moment_of_the_day_in_the_given_zone(self):
+        tokyo, los_angeles = ZoneInfo("Asia/Tokyo"), ZoneInfo("America/Los_Angeles")
+        last = (23, 59, 59, 999999)
+        assert end_of_today(LATE_EVENING_UTC, tokyo) == datetime(2025, 12, 4, *last, tzinfo=tokyo)
+        assert end_of_today(LATE_EVENING_UTC, los_angeles) == datetime(
+            2025, 12, 3, *last, tzinfo=los_angeles
+        )
+
+    def test_without_a_zone_the_sites_day(self):
+        assert end_of_today(LATE_EVENING_UTC) == datetime(2025, 12, 3, 23, 59, 59, 999999, UTC)
+
+
+class TestDueTodayInTheLearnersZone:
+    """Four cards, the same for every learner; which are due "today" depends on where
+    the learner's day ends: 14:59:59 UTC on the 4th in Tokyo, 07:59:59 UTC on the 4th
+    in Los Angeles, 23:59:59 UTC on the 3rd in UTC."""
+
+    DUE = {
+        "overdue": datetime(2025, 12, 3, 22, 0, tzinfo=UTC),  # due now everywhere
+        "LA evening": datetime(2025, 12, 4, 5, 0, tzinfo=UTC),  # 21:00 LA, 14:00 Tokyo
+        "Tokyo evening": datetime(2025, 12, 4, 10, 0, tzinfo=UTC),  # 19:00 Tokyo, 02:00 LA
+        "tomorrow": datetime(2025, 12, 4, 20, 0, tzinfo=UTC),  # 05:00 on the 5th in Tokyo
+    }
+
+    @pytest.fixture
+    def cards(self, user):
+        for due in self.DUE.values():
+            ReviewCard.objects.create(user=user, question=QuestionFactory(), due=due)
+
+    def dashboard(self, client, **cookies):
+        client.cookies.load(cookies)
+        with time_machine.travel(LATE_EVENING_UTC, tick=False):
+            return client.get(DASHBOARD)
+
+    @pytest.mark.parametrize(
+        ("zone", "today"),
+        [("Asia/Tokyo", 3), ("America/Los_Angeles", 2), ("", 1)],
+        ids=["tokyo-already-tomorrow", "los-angeles-mid-afternoon", "not-chosen-utc"],
+    )
+    def test_counts_the_cards_due_before_the_learners_midnight(
+        self, auth_client, user, cards, zone, today
+    ):
+        LearnerProfile.objects.create(user=user, time_zone=zone)
+        response = self.dashboard(auth_client)
+        assert due_today(response) == today
+        assertContains(response, "Review 1 now")
+
+    def test_a_learner_without_a_profile_gets_the_utc_day(self, auth_client, cards):
+        assert due_today(self.dashboard(auth_client)) == 1
+
+    def test_with_no_zone_chosen_the_browsers_zone_counts(self, auth_client, cards):
+        assert due_today(self.dashboard(auth_client, tz="Asia/Tokyo")) == 3
+
+    def test_a_chosen_zone_wins_over_the_browsers(self, auth_client, user, cards):
+        LearnerProfile.objects.create(user=user, time_zone="America/Los_Angeles")
+        assert due_today(self.dashboard(auth_client, tz="Asia/Tokyo")) == 2
+
+    @pytest.mark.parametrize(
+        "cookie", ["Mars/Olympus_Mons", "localtime", "../../../etc/passwd", "asia/tokyo", " "]
+    )
+    def test_a_browser_zone_we_do_not_know_is_ignored(self, auth_client, cards, cookie):
+        assert due_today(self.dashboard(auth_client, tz=cookie)) == 1
+
+
 # --- Weakest areas ----------------------------------------------------------------
 
 
@@ -631,8 +713,9 @@ class TestWeakestAreas:
 
 # --- Query budget -----------------------------------------------------------------
 
-# Measured with 5 attempts: session, user, 19 for the dashboard (correction notices,
-# exam-style readiness tallies included), the header's due count.
+# Measured with 5 attempts: session, user, 21 for the dashboard (correction notices,
+# exam-style readiness tallies and the learner's time zone included). The header's due
+# count is the dashboard's own "due now", so a cold header cache costs nothing more.
 QUERY_BUDGET = 23
 
 
@@ -691,6 +774,7 @@ def test_query_count_does_not_grow_with_history(
         for i in range(6)
     ]
     LessonProgress.objects.create(user=user, lesson=lesson)
+    LearnerProfile.objects.create(user=user, time_zone="Asia/Tokyo")
     attempts = history(user, count, questions)
     auth_client.get(DASHBOARD)  # warm up anything cached per process
 

@@ -53,7 +53,9 @@ def blueprint() -> ExamBlueprint:
 
 def give_history(user, *, bank: list[Question], blueprint: ExamBlueprint, size: int) -> None:
     """`size` rows of every kind a learner leaves behind, tagged with their username."""
-    LearnerProfile.objects.create(user=user, time_multiplier=LearnerProfile.ExtraTime.HALF)
+    LearnerProfile.objects.create(
+        user=user, time_multiplier=LearnerProfile.ExtraTime.HALF, time_zone="Asia/Tokyo"
+    )
     for _ in range(size):
         LessonProgress.objects.create(user=user, lesson=LessonFactory())
     cell = ResponsibilityFactory()
@@ -147,7 +149,7 @@ class TestLearnerExport:
             "email": user.email,
             "date_joined": user.date_joined.isoformat(),
         }
-        assert data["profile"] == {"time_multiplier": "1.5"}
+        assert data["profile"] == {"time_multiplier": "1.5", "time_zone": "Asia/Tokyo"}
         done = LessonProgress.objects.filter(user=user).select_related("lesson")
         assert sorted(
             (row["lesson_slug"], row["lesson_title"]) for row in data["lessons_completed"]
@@ -234,7 +236,7 @@ class TestLearnerExport:
 
     def test_a_learner_with_no_history_gets_empty_sections(self, user):
         data = learner_export(user)
-        assert data["profile"] == {"time_multiplier": "1.0"}
+        assert data["profile"] == {"time_multiplier": "1.0", "time_zone": ""}
         for section in [
             "lessons_completed",
             "practice_answers",
