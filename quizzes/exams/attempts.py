@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from quizzes.bank.grading import is_correct
@@ -64,6 +65,12 @@ class BadAnswer(ValueError):
     """The answer names choices the question doesn't have."""
 
 
+class AttemptGone(Http404):
+    """The attempt (or the item answered) was deleted meanwhile, by its learner deleting
+    their data or by an admin, after the page read it. Nothing was stored. An Http404,
+    so a page meeting it answers as it does for any attempt that isn't there."""
+
+
 def now() -> datetime:
     """The server's clock (tests move it with time-machine)."""
     return timezone.now()
@@ -106,9 +113,14 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
     """Start an attempt, or resume the learner's live one of this blueprint.
 
     A live attempt whose time has run out is finalised first, and a new one starts.
-    Raises SelectionError when the bank is too small.
+    When another tab starts the same exam at the same moment, the one that loses the
+    race (one_live_attempt_per_exam) joins the winner's attempt, even if it has
+    finished since. Raises SelectionError when the bank is too small.
     """
-    live = Attempt.objects.in_progress().filter(user=user, blueprint=blueprint).first()
+    # The learner's latest attempt of it: the live one if any (a live attempt is always
+    # the latest started), and what a race is told from below.
+    latest = Attempt.objects.filter(user=user, blueprint=blueprint).order_by("-pk").first()
+    live = latest if latest and not latest.is_finished else None
     if live and not attempt_finalize_if_expired(attempt=live):
         return Started(attempt=live, resumed=True)
     rng = rng or random.Random()
@@ -145,9 +157,26 @@ def attempt_start(*, user, blueprint: ExamBlueprint, rng: random.Random | None =
             )
     except IntegrityError:
         # Another tab started the same exam a moment ago: join that attempt.
-        live = Attempt.objects.in_progress().get(user=user, blueprint=blueprint)
-        return Started(attempt=live, resumed=True)
+        joined = _started_meanwhile(user=user, blueprint=blueprint, latest=latest)
+        if joined is None:  # no race: a real error, not a reason to show another attempt
+            raise
+        # A finished one is no exam "under way": its page is simply its result.
+        return Started(attempt=joined, resumed=not joined.is_finished)
     return Started(attempt=attempt, resumed=False)
+
+
+def _started_meanwhile(
+    *, user, blueprint: ExamBlueprint, latest: Attempt | None
+) -> Attempt | None:
+    """The attempt another tab started while this one was starting: the live one, or one
+    newer than `latest` that has finished since (its page then shows the result)."""
+    started_since = Q(pk__gt=latest.pk if latest else 0)
+    return (
+        Attempt.objects.filter(user=user, blueprint=blueprint)
+        .filter(Q(state=Attempt.State.IN_PROGRESS) | started_since)
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _ordered(ids: list[int], blueprint: ExamBlueprint, rng: random.Random) -> list[int]:
@@ -167,32 +196,38 @@ def attempt_answer(
     """Save a choice and flag the moment they are made.
 
     Refuses (LateAnswer) after the deadline plus grace, finalising the attempt
-    as expired; refuses (AttemptClosed) once the attempt is finished. The save
-    holds the attempt's row lock, the same lock grading takes, so an answer is
-    either stored before grading reads the items or refused after it: never
-    stored but graded on the old selection.
+    as expired; refuses (AttemptClosed) once the attempt is finished; raises
+    AttemptGone, storing nothing, when the attempt or the item has been deleted
+    since the caller read them. The save holds the attempt's row lock, the same
+    lock grading takes, so an answer is either stored before grading reads the
+    items or refused after it: never stored but graded on the old selection.
     """
     picked = _picked(item, selected)
     with transaction.atomic():
-        state, deadline = (
-            Attempt.objects.select_for_update()
-            .filter(pk=attempt.pk)
-            .values_list("state", "deadline")
-            .get()
-        )
+        try:
+            state, deadline, finished_at = (
+                Attempt.objects.select_for_update()
+                .filter(pk=attempt.pk)
+                .values_list("state", "deadline", "finished_at")
+                .get()
+            )
+        except Attempt.DoesNotExist:
+            raise AttemptGone from None
         finished = state != Attempt.State.IN_PROGRESS
         moment = now()
         late = moment > deadline + GRACE
         if not finished and not late:
             # Under the lock, checked just above: the attempt is open and on time.
-            AttemptItem.objects.filter(pk=item.pk).update(
+            stored = AttemptItem.objects.filter(pk=item.pk).update(
                 selected=picked, flagged=flagged, answered_at=moment if picked else None
             )
+            if not stored:
+                raise AttemptGone
     if late and not finished:
         attempt_submit(attempt=attempt, expired=True)
         raise LateAnswer
     if finished:
-        attempt.refresh_from_db(fields=["state", "finished_at"])
+        attempt.state, attempt.finished_at = state, finished_at  # as read under the lock
         raise AttemptClosed
     item.selected, item.flagged = picked, flagged
     item.answered_at = moment if picked else None
@@ -300,13 +335,17 @@ def attempt_submit(*, attempt: Attempt, expired: bool = False) -> Attempt:
     """Grade the attempt once; submitting again (or from two tabs) changes nothing.
 
     Each item is graded on the key in its snapshot: the question as the learner
-    saw it, whatever an instructor has edited or deleted since.
+    saw it, whatever an instructor has edited or deleted since. AttemptGone if the
+    attempt has been deleted since the caller read it.
     """
-    locked = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("blueprint", "user")
-        .get(pk=attempt.pk)
-    )
+    try:
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("blueprint", "user")
+            .get(pk=attempt.pk)
+        )
+    except Attempt.DoesNotExist:
+        raise AttemptGone from None
     if locked.is_finished:
         _copy(locked, attempt)
         return attempt
@@ -356,6 +395,9 @@ def attempts_finalize_expired() -> int:
     overdue = Attempt.objects.in_progress().filter(deadline__lt=now() - GRACE)
     count = 0
     for attempt in overdue.select_related("blueprint"):
-        attempt_submit(attempt=attempt, expired=True)
+        try:
+            attempt_submit(attempt=attempt, expired=True)
+        except AttemptGone:  # deleted since the list was read: nothing left to finalise
+            continue
         count += 1
     return count

@@ -1,4 +1,5 @@
-"""An answer racing the grading, with two real transactions on PostgreSQL.
+"""Exam races with real transactions on PostgreSQL: an answer racing the grading,
+and two tabs starting the same exam at once.
 
 SQLite serialises every write transaction (IMMEDIATE), so the race only exists
 on PostgreSQL; the PostgreSQL pass of CI runs these tests.
@@ -11,7 +12,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 
 from quizzes.bank.grading import is_correct
 from quizzes.exams import attempts as exams
@@ -97,3 +98,62 @@ def test_an_answer_saved_while_grading_is_never_graded_on_the_old_selection(monk
     assert item.selected == sorted(right)
     assert item.correct is True
     assert item.correct == is_correct(selected=item.selected, correct=right)
+
+
+@pytest.mark.parametrize("finishes", [False, True], ids=["still live", "finished since"])
+def test_two_tabs_starting_one_exam_at_once_share_one_attempt(monkeypatch, finishes):
+    build_bank(12)
+    user, blueprint = UserFactory(), BlueprintFactory(question_count=10, minutes=15)
+    both_looked = threading.Barrier(2, timeout=10)
+    lost, winner_done = threading.Event(), threading.Event()
+    losers: list[int] = []  # the thread whose insert broke the constraint
+    real_snapshots = exams.snapshots_for
+
+    def after_both_looked(question_ids):
+        # Both tabs have found no live attempt; now both insert, in two transactions.
+        both_looked.wait()
+        return real_snapshots(question_ids)
+
+    monkeypatch.setattr(exams, "snapshots_for", after_both_looked)
+
+    def losing_waits(execute, sql, params, many, context):
+        # The loser's insert waits on the winner's, then breaks one_live_attempt_per_exam;
+        # with `finishes` the winner submits before the loser looks for its attempt.
+        try:
+            return execute(sql, params, many, context)
+        except IntegrityError:
+            if sql.startswith('INSERT INTO "quizzes_attempt"'):
+                losers.append(threading.get_ident())
+                lost.set()
+                winner_done.wait(10)
+            raise
+
+    outcome: list[exams.Started | Exception] = []
+
+    def tab() -> None:
+        try:
+            with connection.execute_wrapper(losing_waits):
+                started = attempt_start(user=user, blueprint=blueprint)
+            outcome.append(started)
+            if threading.get_ident() not in losers:  # the winner
+                lost.wait(10)
+                if finishes:
+                    attempt_submit(attempt=started.attempt)
+                winner_done.set()
+        except Exception as error:  # the test reads it below
+            outcome.append(error)
+            winner_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tab) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert not [o for o in outcome if isinstance(o, Exception)], outcome
+    [attempt] = Attempt.objects.all()
+    assert {started.attempt.pk for started in outcome} == {attempt.pk}
+    assert len(losers) == 1  # the race did happen: one insert broke the constraint
+    assert attempt.is_finished == finishes

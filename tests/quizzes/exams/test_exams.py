@@ -2,17 +2,23 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from quizzes.bank.grading import choice_count_problem
+from quizzes.exams import attempts as exams
+from quizzes.exams import views as exam_views
 from quizzes.exams.attempts import (
     GRACE,
     LateAnswer,
@@ -20,6 +26,7 @@ from quizzes.exams.attempts import (
     attempt_answer,
     attempt_start,
     attempt_submit,
+    attempts_finalize_expired,
     scaled_score,
 )
 from quizzes.exams.selection import SelectionError, select_questions
@@ -45,6 +52,53 @@ def blueprint(bank):
 
 def start(user, blueprint):
     return attempt_start(user=user, blueprint=blueprint, rng=random.Random(4)).attempt
+
+
+@contextmanager
+def another_tab_starts_first(user, blueprint, *, then_finishes: bool) -> Iterator[dict]:
+    """Force the two-tab race on one connection, whatever attempt_start reads.
+
+    Right before this tab's insert (its snapshot read, the last step before its
+    transaction) another tab starts the same exam, so the insert breaks
+    one_live_attempt_per_exam. With `then_finishes`, the other tab's attempt is
+    submitted just after that insert fails, before this tab reads attempts again.
+    Yields {"attempt": the other tab's attempt}.
+    """
+    other_tab: dict = {}
+    real = exams.snapshots_for
+    phase = ["before the race"]
+
+    def other_tab_starts(question_ids):
+        if phase[0] == "before the race":
+            phase[0] = "other tab starting"  # its own snapshot read goes straight through
+            other_tab["attempt"] = start(user, blueprint)
+            phase[0] = "this tab inserting"
+        return real(question_ids)
+
+    def watch(execute, sql, params, many, context):
+        if phase[0] == "this tab inserting" and sql.startswith('INSERT INTO "quizzes_attempt"'):
+            try:
+                return execute(sql, params, many, context)
+            except IntegrityError:
+                phase[0] = "this tab lost"
+                raise
+        if (
+            phase[0] == "this tab lost"
+            and sql.startswith("SELECT")
+            and 'FROM "quizzes_attempt"' in sql
+        ):
+            phase[0] = "other tab finishing"
+            if then_finishes:
+                attempt_submit(attempt=other_tab["attempt"])
+            phase[0] = "after the race"
+        return execute(sql, params, many, context)
+
+    with (
+        mock.patch.object(exams, "snapshots_for", side_effect=other_tab_starts),
+        connection.execute_wrapper(watch),
+    ):
+        yield other_tab
+    assert phase[0] == "after the race", phase[0]
 
 
 def correct_ids(item):
@@ -111,6 +165,35 @@ class TestStart:
                 started_at=first.started_at,
                 deadline=first.deadline,
             )
+
+    @pytest.mark.parametrize("finishes", [False, True], ids=["still live", "finished since"])
+    def test_the_tab_that_loses_the_start_race_joins_the_winners_attempt(
+        self, auth_client, user, blueprint, finishes
+    ):
+        with another_tab_starts_first(user, blueprint, then_finishes=finishes) as other_tab:
+            response = auth_client.post(f"/exams/{blueprint.slug}/start")
+        winner = other_tab["attempt"]
+        assert response.status_code == 302
+        assert response["Location"] == winner.get_absolute_url()
+        assert list(Attempt.objects.values_list("pk", flat=True)) == [winner.pk]
+        shown = auth_client.get(response["Location"])
+        if finishes:  # the winner's page is its result
+            assertRedirects(shown, reverse("quizzes:attempt_result", args=[winner.pk]))
+        else:
+            assertRedirects(shown, q_url(winner, 1))
+
+    def test_an_integrity_error_that_is_no_race_is_not_taken_for_one(self, user, blueprint):
+        # The learner's last sitting is finished; the new one breaks a constraint of its
+        # items (no other tab involved): that is an error, not a reason to show the old one.
+        attempt_submit(attempt=start(user, blueprint))
+        picked = select_questions(count=blueprint.question_count, rng=random.Random(1))
+        twice = [picked[0], *picked[:-1]]
+        with (
+            mock.patch.object(exams, "select_questions", return_value=twice),
+            pytest.raises(IntegrityError),
+        ):
+            attempt_start(user=user, blueprint=blueprint)
+        assert Attempt.objects.count() == 1
 
     def test_extra_time_lengthens_only_attempts_started_afterwards(self, user, bank):
         quick, other = BlueprintFactory(minutes=20), BlueprintFactory(minutes=20)
@@ -325,6 +408,89 @@ class TestAnswering:
         with django_assert_max_num_queries(7):
             response = auth_client.post(q_url(attempt, 5), {"choice": choice}, headers=HX)
         assert response.status_code == 200
+
+
+def deleted_after_the_sheet_read(what):
+    """The view's sheet read, then `what` (the attempt, an item) deleted: by the learner
+    deleting their data or by an admin, between the read and the save."""
+    real = exam_views.exam_sheet
+
+    def read_then_delete(**kwargs):
+        sheet = real(**kwargs)
+        what(sheet.item).delete()
+        return sheet
+
+    return mock.patch.object(exam_views, "exam_sheet", side_effect=read_then_delete)
+
+
+class TestDeletedMeanwhile:
+    @pytest.mark.parametrize("headers", [HX, {}], ids=["htmx", "plain form"])
+    def test_a_save_for_an_attempt_deleted_meanwhile_is_a_404_and_stores_nothing(
+        self, auth_client, user, blueprint, headers
+    ):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        choice = wrong_id(item)
+        with deleted_after_the_sheet_read(lambda item: item.attempt):
+            response = auth_client.post(
+                q_url(attempt, 1), {"choice": choice, "go": "next"}, headers=headers
+            )
+        assert response.status_code == 404
+        assert not Attempt.objects.exists() and not AttemptItem.objects.exists()
+
+    def test_a_late_save_for_an_attempt_deleted_meanwhile_is_a_404(
+        self, auth_client, user, blueprint
+    ):
+        # Past the deadline the sheet read is followed by grading, which finds no attempt.
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        with (
+            deleted_after_the_sheet_read(lambda item: item.attempt),
+            time_machine.travel(attempt.deadline + timedelta(minutes=1)),
+        ):
+            response = auth_client.post(q_url(attempt, 1), {"choice": wrong_id(item)})
+        assert response.status_code == 404
+        assert not Attempt.objects.exists()
+
+    def test_a_save_for_an_item_deleted_meanwhile_is_a_404_not_saved(
+        self, auth_client, user, blueprint
+    ):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        with deleted_after_the_sheet_read(lambda item: AttemptItem.objects.filter(pk=item.pk)):
+            response = auth_client.post(q_url(attempt, 1), {"choice": wrong_id(item)}, headers=HX)
+        assert response.status_code == 404
+        assert not attempt.items.filter(position=1).exists()
+        assert not attempt.items.filter(answered_at__isnull=False).exists()
+
+    def test_answering_or_grading_an_attempt_deleted_meanwhile_raises_not_found(
+        self, user, blueprint
+    ):
+        attempt = start(user, blueprint)
+        item = attempt.items.get(position=1)
+        Attempt.objects.filter(pk=attempt.pk).delete()
+        with pytest.raises(Http404):
+            attempt_answer(attempt=attempt, item=item, selected=[], flagged=True)
+        with pytest.raises(Http404):
+            attempt_submit(attempt=attempt)
+
+    def test_finalising_overdue_attempts_skips_one_deleted_meanwhile(self, user, bank):
+        gone, overdue = start(user, BlueprintFactory()), start(user, BlueprintFactory())
+        real = exams.attempt_submit
+
+        def deleted_first(*, attempt, expired=False):
+            if attempt.pk == gone.pk:
+                Attempt.objects.filter(pk=gone.pk).delete()
+            return real(attempt=attempt, expired=expired)
+
+        with (
+            mock.patch.object(exams, "attempt_submit", side_effect=deleted_first),
+            time_machine.travel(overdue.deadline + timedelta(minutes=1)),
+        ):
+            assert attempts_finalize_expired() == 1
+        overdue.refresh_from_db()
+        assert overdue.state == Attempt.State.EXPIRED
+        assert not Attempt.objects.filter(pk=gone.pk).exists()
 
 
 class TestOtherLearners:
