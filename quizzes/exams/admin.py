@@ -6,10 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 
+from quizzes.exams.attempts import attempts_lock
 from quizzes.exams.pool import blueprint_pool
 from quizzes.exams.weights import weights_summary, with_weights
 from quizzes.models import Attempt, AttemptItem, BlueprintWeight, ExamBlueprint
@@ -187,3 +189,15 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    # A deletion locks the attempts before the cascade deletes their items (see
+    # attempts_lock): a save under way would otherwise deadlock with it.
+    def delete_model(self, request, obj: Attempt) -> None:
+        with transaction.atomic():
+            attempts_lock(Attempt.objects.filter(pk=obj.pk))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset: QuerySet[Attempt]) -> None:
+        with transaction.atomic():
+            attempts_lock(queryset)
+            super().delete_queryset(request, queryset)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -401,3 +401,18 @@ def attempts_finalize_expired() -> int:
             continue
         count += 1
     return count
+
+
+def attempts_lock(attempts: QuerySet[Attempt]) -> None:
+    """Take these attempts' row locks, in one order, before deleting them.
+
+    An exam save and grading lock the attempt, then write its items; a deletion's
+    cascade deletes the items first. Locking the attempts first puts a deletion in
+    the same order, so it waits for a save under way instead of deadlocking with it.
+    """
+    list(
+        Attempt.objects.select_for_update()
+        .filter(pk__in=attempts.values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

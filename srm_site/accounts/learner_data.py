@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lessons.models import LessonProgress, Owner
+from quizzes.exams.attempts import attempts_lock
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -287,6 +288,7 @@ def learner_delete(user: AbstractUser) -> int:
     """
     session_keys = _session_keys(user)
     with transaction.atomic():
+        attempts_lock(Attempt.objects.filter(user=user))  # a save under way finishes first
         extra = _sign_in_records_delete(user) + _sessions_delete(session_keys)
         deleted, _per_model = user.delete()
     return deleted + extra

@@ -1,5 +1,6 @@
 """Exam races with real transactions on PostgreSQL: an answer racing the grading,
-and two tabs starting the same exam at once.
+two tabs starting the same exam at once, and an attempt deleted (with the account
+or in the admin) while an answer or the grading is being saved.
 
 SQLite serialises every write transaction (IMMEDIATE), so the race only exists
 on PostgreSQL; the PostgreSQL pass of CI runs these tests.
@@ -12,13 +13,19 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from quizzes.bank.grading import is_correct
 from quizzes.exams import attempts as exams
 from quizzes.exams.attempts import AttemptClosed, attempt_answer, attempt_start, attempt_submit
-from quizzes.models import Attempt
+from quizzes.models import Attempt, AttemptItem
+from srm_site.accounts.learner_data import learner_delete
 from tests.factories import BlueprintFactory, UserFactory, build_bank
+
+User = get_user_model()
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -157,3 +164,154 @@ def test_two_tabs_starting_one_exam_at_once_share_one_attempt(monkeypatch, finis
     assert {started.attempt.pk for started in outcome} == {attempt.pk}
     assert len(losers) == 1  # the race did happen: one insert broke the constraint
     assert attempt.is_finished == finishes
+
+
+# Deleting an attempt while a save or grading holds its lock. A save locks the
+# attempt, then writes its items; a deletion (of the account, or in the admin)
+# deletes the items before the attempt. Unless the deletion locks the attempt
+# first, the two take the locks in opposite order and PostgreSQL aborts one.
+
+
+def _answer(attempt: Attempt) -> None:
+    item = attempt.items.get(position=1)
+    pick = item.snapshot["choices"][0]["id"]
+    attempt_answer(attempt=attempt, item=item, selected=[str(pick)], flagged=True)
+
+
+def _grade(attempt: Attempt) -> None:
+    attempt_submit(attempt=attempt)
+
+
+WRITERS = pytest.mark.parametrize("write", [_answer, _grade], ids=["answer", "grading"])
+
+
+def _waits_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
+        return cursor.fetchone()[0] > 0
+
+
+def _delete_during_a_write(attempt: Attempt, write, delete) -> tuple[list[str], dict]:
+    """Run `write(attempt)` in one thread and `delete()` in another, the deletion
+    starting once the write holds the attempt's lock, and the write going on to
+    its items only once the deletion waits for a lock (or after 5 s).
+
+    Returns what happened in order (the deletion seen waiting, the items written,
+    the items deleted) and what each side raised.
+    """
+    locked, deleter_ready = threading.Event(), threading.Event()
+    deleter: dict[str, int] = {}
+    events: list[str] = []
+    errors: dict[str, Exception] = {}
+
+    def write_when_the_deletion_waits(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "quizzes_attemptitem"'):
+            deleter_ready.wait(5)
+            deadline = time.monotonic() + 5
+            while "pid" in deleter and time.monotonic() < deadline:
+                if _waits_for_a_lock(deleter["pid"]):
+                    events.append("deletion waits")
+                    break
+                time.sleep(0.02)
+            result = execute(sql, params, many, context)
+            events.append("items written")  # before the write's commit
+            return result
+        result = execute(sql, params, many, context)
+        if "FOR UPDATE" in sql and '"quizzes_attempt"' in sql:
+            locked.set()
+        return result
+
+    def note_the_deletion(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('DELETE FROM "quizzes_attemptitem"'):
+            events.append("items deleted")
+        return result
+
+    def writer() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '10s'")  # never hang the suite
+            with connection.execute_wrapper(write_when_the_deletion_waits):
+                write(Attempt.objects.get(pk=attempt.pk))
+        except Exception as error:  # the test reads it
+            errors["write"] = error
+        finally:
+            locked.set()
+            connections.close_all()
+
+    def deletion() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '10s'")
+                cursor.execute("SELECT pg_backend_pid()")
+                deleter["pid"] = cursor.fetchone()[0]
+            deleter_ready.set()
+            locked.wait(10)
+            with connection.execute_wrapper(note_the_deletion):
+                delete()
+        except Exception as error:  # the test reads it
+            errors["delete"] = error
+        finally:
+            deleter_ready.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=deletion)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    return events, errors
+
+
+def _started(user=None) -> Attempt:
+    build_bank(4)
+    blueprint = BlueprintFactory(question_count=3, minutes=15)
+    return attempt_start(user=user or UserFactory(), blueprint=blueprint).attempt
+
+
+@WRITERS
+def test_deleting_a_learner_waits_for_their_exam_save_instead_of_deadlocking(write):
+    user = UserFactory()
+    attempt = _started(user)
+
+    events, errors = _delete_during_a_write(attempt, write, lambda: learner_delete(user))
+
+    # Neither side fails: the deletion waits for the save's commit, then deletes it all.
+    assert not errors, errors
+    assert events == ["deletion waits", "items written", "items deleted"]
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
+    assert not AttemptItem.objects.filter(attempt_id=attempt.pk).exists()
+
+
+def _admin_delete_view(client: Client, attempt: Attempt) -> None:  # delete_model
+    url = reverse("admin:quizzes_attempt_delete", args=[attempt.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302, f"answered {response.status_code}"
+
+
+def _admin_delete_action(client: Client, attempt: Attempt) -> None:  # delete_queryset
+    url = reverse("admin:quizzes_attempt_changelist")
+    data = {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"}
+    response = client.post(url, data)
+    assert response.status_code == 302, f"answered {response.status_code}"
+
+
+@WRITERS
+@pytest.mark.parametrize(
+    "admin_delete", [_admin_delete_view, _admin_delete_action], ids=["delete page", "action"]
+)
+def test_deleting_an_attempt_in_the_admin_waits_for_its_exam_save_instead_of_deadlocking(
+    admin_client, write, admin_delete
+):
+    attempt = _started()
+
+    events, errors = _delete_during_a_write(
+        attempt, write, lambda: admin_delete(admin_client, attempt)
+    )
+
+    assert not errors, errors
+    assert events == ["deletion waits", "items written", "items deleted"]
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
+    assert not AttemptItem.objects.filter(attempt_id=attempt.pk).exists()
