@@ -35,6 +35,17 @@ pytestmark = [
 ]
 
 
+def _run_together(*targets, timeout: float) -> None:
+    """Run each target in its own thread (its own connection) and wait for all; a
+    thread still running after `timeout` seconds fails the test rather than hang it."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
+
+
 def _someone_waits_for_a_lock() -> bool:
     with connections["default"].cursor() as cursor:
         # pg_locks, not pg_stat_activity: the latter is a snapshot frozen for
@@ -92,11 +103,7 @@ def test_an_answer_saved_while_grading_is_never_graded_on_the_old_selection(monk
             answer_done.set()
             connections.close_all()
 
-    threads = [threading.Thread(target=submit), threading.Thread(target=answer)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(15)
+    _run_together(submit, answer, timeout=15)
 
     item.refresh_from_db()
     # The answer came after grading began, so it must be refused, and what is
@@ -153,11 +160,7 @@ def test_two_tabs_starting_one_exam_at_once_share_one_attempt(monkeypatch, finis
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=tab) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
+    _run_together(tab, tab, timeout=20)
 
     assert not [o for o in outcome if isinstance(o, Exception)], outcome
     [attempt] = Attempt.objects.all()
@@ -255,12 +258,7 @@ def _delete_during_a_write(attempt: Attempt, write, delete) -> tuple[list[str], 
             deleter_ready.set()
             connections.close_all()
 
-    threads = [threading.Thread(target=writer), threading.Thread(target=deletion)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not any(thread.is_alive() for thread in threads)
+    _run_together(writer, deletion, timeout=30)
     return events, errors
 
 
