@@ -14,6 +14,8 @@ from srm_site.shared.time_zones import learner_zone
 pytestmark = pytest.mark.django_db
 
 PROFILE = "/accounts/profile/"
+PAGE_QUERIES = 7
+SAVE_QUERIES = 7  # the first save creates the profile, then updates it
 
 
 def select_html(response) -> str:
@@ -100,3 +102,17 @@ class TestLearnerZone:
     )
     def test_chosen_then_browser_then_utc(self, chosen, browser, zone):
         assert str(learner_zone(chosen, browser)) == zone
+
+
+class TestQueries:
+    """The settings page costs the same few queries whatever the learner has done."""
+
+    def test_showing_the_page(self, auth_client, django_assert_max_num_queries):
+        with django_assert_max_num_queries(PAGE_QUERIES):
+            assert auth_client.get(PROFILE).status_code == 200
+
+    def test_saving_it(self, auth_client, django_assert_max_num_queries):
+        data = {"time_multiplier": LearnerProfile.ExtraTime.NONE, "time_zone": "Asia/Tokyo"}
+        with django_assert_max_num_queries(SAVE_QUERIES):
+            response = auth_client.post(PROFILE, data)
+        assertRedirects(response, PROFILE, fetch_redirect_response=False)
